@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     name = "scanner",
     mixinStandardHelpOptions = true,
     versionProvider = BuildInfoVersionProvider.class,
-    description = "Scans container images for miners and known-bad content.")
+    description = "Keeps poisoned container images away: scans them for miners and known-bad content.",
+    subcommands = {ScanCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class ScannerCli implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -22,7 +23,19 @@ public final class ScannerCli implements Callable<Integer> {
   }
 
   public static CommandLine newCommandLine() {
-    return new CommandLine(new ScannerCli());
+    ErrorReporter errors = new ErrorReporter();
+    CommandLine commandLine = new CommandLine(new ScannerCli())
+        .setExecutionExceptionHandler(errors)
+        .setParameterExceptionHandler(errors);
+    documentExitCodes(commandLine);
+    return commandLine;
+  }
+
+  private static void documentExitCodes(CommandLine commandLine) {
+    commandLine.getCommandSpec().usageMessage()
+        .exitCodeListHeading("%nExit codes:%n")
+        .exitCodeList(ExitCodes.help());
+    commandLine.getSubcommands().values().forEach(ScannerCli::documentExitCodes);
   }
 
   @Override

@@ -1,0 +1,259 @@
+package dev.palisade.scanner.layer;
+
+import dev.palisade.oci.OciException;
+import dev.palisade.oci.digest.BlobIntegrityException;
+import dev.palisade.oci.manifest.Descriptor;
+import dev.palisade.oci.source.ImageSource;
+import dev.palisade.scanner.api.Finding;
+import dev.palisade.scanner.api.Incomplete;
+import dev.palisade.scanner.api.LayerSummary;
+import dev.palisade.scanner.api.ScanLimits;
+import dev.palisade.scanner.content.ContentScanner;
+import dev.palisade.scanner.content.ContentSink;
+import dev.palisade.scanner.detect.Detection;
+import dev.palisade.scanner.detect.Detector;
+import dev.palisade.scanner.detect.FileContext;
+import dev.palisade.scanner.detect.Severity;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Scans one layer blob in a single streaming pass: verify its digest, detect its compression from
+ * the bytes, walk its tar without extracting anything, and feed every file to the detector.
+ * Whatever stops the walk early is recorded as incomplete, never silently dropped.
+ */
+public final class LayerScanner {
+
+  private static final String WHITEOUT_PREFIX = ".wh.";
+  private static final String OPAQUE = ".wh..wh..opq";
+  private static final int READ_BUFFER = 256 * 1024;
+
+  private final Detector detector;
+  private final ScanLimits limits;
+
+  public LayerScanner(Detector detector, ScanLimits limits) {
+    this.detector = detector;
+    this.limits = limits;
+  }
+
+  /** Scans the layer at {@code index}; never throws for bad content, only records it. */
+  public LayerResult scan(ImageSource source, Descriptor layer, int index, LongConsumer progress) {
+    Collector collector = new Collector(layer, index);
+    String compression = "unknown";
+    long compressed = 0;
+    long uncompressed = 0;
+    long entries = 0;
+    try (InputStream raw = source.openBlob(layer)) {
+      CountingInputStream counted = new CountingInputStream(raw, progress);
+      BufferedInputStream buffered = new BufferedInputStream(counted, READ_BUFFER);
+      Compression detected = Compression.detect(buffered);
+      compression = detected.jsonName();
+      BoundedDecompressedStream tarStream = new BoundedDecompressedStream(detected.decompress(buffered),
+          limits.maxLayerBytes(), limits.maxCompressionRatio(), limits.ratioGraceBytes(), counted::count);
+      entries = walk(tarStream, collector);
+      inspectTrailingData(tarStream, collector);
+      // Read the blob to its end so the digest is checked even when the tar ended early.
+      buffered.transferTo(OutputStreamSink.INSTANCE);
+      compressed = counted.count();
+      uncompressed = tarStream.count();
+    } catch (BlobIntegrityException e) {
+      collector.incomplete("digest-mismatch", "layer bytes do not match the manifest: " + e.getMessage());
+      collector.integrityFinding(e.getMessage());
+    } catch (LimitExceededException e) {
+      collector.incomplete(e.reason(), e.getMessage());
+    } catch (OciException e) {
+      collector.incomplete("layer-unreadable", e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      collector.incomplete("corrupt-layer", "layer could not be read to its end: " + describe(e));
+    }
+    LayerSummary summary = new LayerSummary(index, layer.digest().toString(), layer.mediaType(), compression,
+        compressed, uncompressed, entries);
+    return new LayerResult(summary, collector.entries, collector.findings, collector.incomplete, collector.dropped);
+  }
+
+  private long walk(InputStream tarStream, Collector collector) throws IOException {
+    ContentScanner content = new ContentScanner(detector, limits, collector);
+    TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
+    long count = 0;
+    byte[] skipBuffer = new byte[64 * 1024];
+    TarArchiveEntry entry;
+    while ((entry = nextEntry(tar, skipBuffer)) != null) {
+      if (++count > limits.maxEntriesPerLayer()) {
+        throw new LimitExceededException("too-many-entries",
+            "layer has more than " + limits.maxEntriesPerLayer() + " entries; the rest were not read");
+      }
+      String name = entry.getName();
+      String problem = PathNames.problemWith(stripDotSlash(name));
+      String path = PathNames.normalize(name);
+      if (problem != null) {
+        collector.structureFinding("layer.suspicious-path", Severity.MEDIUM,
+            "tar entry with a suspicious name (" + problem + ")", path, PathNames.printable(name));
+      }
+      if (entry.isLink()) {
+        String target = entry.getLinkName();
+        if (PathNames.problemWith(stripDotSlash(target)) != null && target.contains("..")) {
+          collector.structureFinding("layer.link-escape", Severity.HIGH,
+              "hard link pointing outside the image", path, PathNames.printable(target));
+        }
+      }
+      String base = path.substring(path.lastIndexOf('/') + 1);
+      String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
+      if (base.equals(OPAQUE)) {
+        collector.entries.add(new LayerEntry(dir, EntryKind.OPAQUE_WHITEOUT));
+        scanBodyIfAny(entry, tar, content, path);
+      } else if (base.startsWith(WHITEOUT_PREFIX)) {
+        String deleted = (dir.isEmpty() ? "" : dir + "/") + base.substring(WHITEOUT_PREFIX.length());
+        collector.entries.add(new LayerEntry(deleted, EntryKind.WHITEOUT));
+        // A whiteout's own body should be empty; one that is not is a hiding place.
+        scanBodyIfAny(entry, tar, content, path);
+      } else if (entry.isDirectory()) {
+        collector.entries.add(new LayerEntry(path, EntryKind.DIRECTORY));
+      } else if (entry.isSymbolicLink()) {
+        collector.entries.add(new LayerEntry(path, EntryKind.SYMLINK));
+      } else if (entry.isLink()) {
+        collector.entries.add(new LayerEntry(path, EntryKind.HARDLINK));
+      } else if (entry.isFile()) {
+        collector.entries.add(new LayerEntry(path, EntryKind.FILE));
+        content.scanFile(new FileContext(path, entry.getSize(), entry.getMode()), tar, 0);
+      } else {
+        collector.entries.add(new LayerEntry(path, EntryKind.OTHER));
+      }
+    }
+    return count;
+  }
+
+  private static void scanBodyIfAny(TarArchiveEntry entry, TarArchiveInputStream tar, ContentScanner content, String path)
+      throws IOException {
+    if (entry.isFile() && entry.getSize() > 0) {
+      content.scanFile(new FileContext(path, entry.getSize(), entry.getMode()), tar, 0);
+    }
+  }
+
+  /**
+   * Real images (umoci's among them) end their tars without the two zero blocks. commons-compress
+   * then reports EOF while looking for the next header: that is the end of the archive, not damage.
+   * EOF inside an entry's data is damage: so the current entry is drained first, where such an EOF
+   * propagates as an error.
+   */
+  private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, byte[] skipBuffer) throws IOException {
+    if (tar.getCurrentEntry() != null) {
+      while (tar.read(skipBuffer, 0, skipBuffer.length) >= 0) {
+        // Drain what the detector did not need.
+      }
+    }
+    try {
+      return tar.getNextEntry();
+    } catch (EOFException e) {
+      return null;
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).contains("Truncated")) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Bytes after the end-of-archive marker that are not zero padding are a hiding place. */
+  private void inspectTrailingData(InputStream tarStream, Collector collector) throws IOException {
+    byte[] buffer = new byte[64 * 1024];
+    long offset = 0;
+    long firstNonZero = -1;
+    int n;
+    while ((n = tarStream.read(buffer)) >= 0) {
+      for (int i = 0; i < n && firstNonZero < 0; i++) {
+        if (buffer[i] != 0) {
+          firstNonZero = offset + i;
+        }
+      }
+      offset += n;
+    }
+    if (firstNonZero >= 0) {
+      collector.structureFinding("layer.trailing-data", Severity.MEDIUM,
+          "data after the end of the tar archive", "(after end of archive)",
+          (offset - firstNonZero) + " bytes that no tar reader shows");
+      collector.incomplete("trailing-data", "bytes after the end of the archive were not scanned as files");
+    }
+  }
+
+  private static String stripDotSlash(String name) {
+    return name.startsWith("./") ? name.substring(2) : name;
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + PathNames.printable(message));
+  }
+
+  /** Collects one layer's results; also the content scanner's sink. */
+  private final class Collector implements ContentSink {
+    private final Descriptor layer;
+    private final int index;
+    private final List<LayerEntry> entries = new ArrayList<>();
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<Incomplete> incomplete = new ArrayList<>();
+    private long dropped;
+    private long nestedBytes;
+
+    Collector(Descriptor layer, int index) {
+      this.layer = layer;
+      this.index = index;
+    }
+
+    @Override
+    public void detection(String path, Detection detection) {
+      add(new Finding(detection.ruleId(), detection.severity(), detection.title(), "layer",
+          layer.digest().toString(), index, path, index, List.of(), -1, detection.offset(), detection.evidence()));
+    }
+
+    void structureFinding(String ruleId, Severity severity, String title, String path, String evidence) {
+      add(new Finding(ruleId, severity, title, "archive", layer.digest().toString(), index, path, index,
+          List.of(), -1, -1, evidence));
+    }
+
+    void integrityFinding(String message) {
+      structureFinding("layer.digest-mismatch", Severity.HIGH,
+          "layer content does not match its digest (tampered or corrupt)", "(layer blob)", message);
+    }
+
+    private void add(Finding finding) {
+      if (findings.size() < limits.maxFindings()) {
+        findings.add(finding);
+      } else {
+        dropped++;
+      }
+    }
+
+    @Override
+    public void incomplete(String reason, String path, String detail) {
+      incomplete.add(new Incomplete(reason, "layer " + index + " (" + layer.digest().shortHex() + ") " + path, detail));
+    }
+
+    void incomplete(String reason, String detail) {
+      incomplete.add(new Incomplete(reason, "layer " + index + " (" + layer.digest().shortHex() + ")", detail));
+    }
+
+    @Override
+    public boolean chargeNestedBytes(long bytes) {
+      nestedBytes += bytes;
+      return nestedBytes <= limits.maxNestedBytesPerLayer();
+    }
+  }
+
+  /** Discards bytes; reading a blob to its end is what triggers the digest check. */
+  private static final class OutputStreamSink extends java.io.OutputStream {
+    static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+}
