@@ -93,6 +93,10 @@ public final class ScanCommand implements Callable<Integer> {
       description = "Open nested archives (jar, zip, tar.gz) up to this size, held in memory (default 64M).")
   Long maxNestedArchiveSize;
 
+  @Option(names = "--max-nested-total", paramLabel = "SIZE", converter = SizeConverter.class,
+      description = "Decompress at most this much from nested archives per layer, all together (default 4G).")
+  Long maxNestedTotal;
+
   @Option(names = "--max-nesting-depth", paramLabel = "N", description = "Archives within archives opened (default 3).")
   Integer maxNestingDepth;
 
@@ -149,7 +153,7 @@ public final class ScanCommand implements Callable<Integer> {
     if (maxLayerSize != null) {
       limits = limits.withMaxLayerBytes(maxLayerSize);
     }
-    if (maxNestedArchiveSize != null || maxNestingDepth != null) {
+    if (maxNestedArchiveSize != null || maxNestingDepth != null || maxNestedTotal != null) {
       long archive = maxNestedArchiveSize == null ? limits.maxNestedArchiveBytes() : maxNestedArchiveSize;
       if (archive > Integer.MAX_VALUE - 16) {
         throw new UsageException("--max-nested-archive-size must be below 2G (nested archives are held in memory)");
@@ -158,7 +162,8 @@ public final class ScanCommand implements Callable<Integer> {
       if (depth < 0 || depth > 16) {
         throw new UsageException("--max-nesting-depth must be between 0 and 16");
       }
-      limits = limits.withNesting(depth, (int) archive, limits.maxNestedEntries(), limits.maxNestedBytesPerLayer());
+      long total = maxNestedTotal == null ? limits.maxNestedBytesPerLayer() : maxNestedTotal;
+      limits = limits.withNesting(depth, (int) archive, limits.maxNestedEntries(), total);
     }
     return options.withLimits(limits);
   }
