@@ -125,18 +125,20 @@ final class RegistryTransport implements Closeable {
   }
 
   private RegistryResponse sendAuthorized(RegistryRequest request) throws RegistryException {
-    RegistryResponse response = sendFollowingRedirects(request, authorizations.get(request.scope()));
+    // A request without a scope (ping: GET /v2/) still caches its answer; ConcurrentHashMap takes no null key.
+    String cacheKey = request.scope() == null ? "" : request.scope();
+    RegistryResponse response = sendFollowingRedirects(request, authorizations.get(cacheKey));
     if (response.status() != 401) {
       return response;
     }
     String header = response.headers("WWW-Authenticate");
     closeQuietly(response);
     String authorization = answerChallenge(header, request.scope());
-    authorizations.put(request.scope(), authorization);
+    authorizations.put(cacheKey, authorization);
     response = sendFollowingRedirects(request, authorization);
     if (response.status() == 401) {
       closeQuietly(response);
-      authorizations.remove(request.scope());
+      authorizations.remove(cacheKey);
       throw new RegistryAuthenticationException(
           "registry " + endpoint.host() + " refused the credentials for " + credentialHost
               + " (401 on " + request.method() + " " + Redactor.uri(request.uri()) + ")");

@@ -52,11 +52,9 @@ final class TarArchiveFiles implements LayoutFiles {
       if (entry == null) {
         return null;
       }
-      if (entry.isFile()) {
-        return entry;
-      }
+      // Links first: commons-compress calls every non-directory entry a file, links included.
       if (!entry.isSymbolicLink() && !entry.isLink()) {
-        return null;
+        return entry.isFile() ? entry : null;
       }
       seen.push(current);
       String target = entry.getLinkName();

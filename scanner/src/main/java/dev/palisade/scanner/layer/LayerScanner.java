@@ -80,7 +80,9 @@ public final class LayerScanner {
 
   private long walk(InputStream tarStream, Collector collector) throws IOException {
     ContentScanner content = new ContentScanner(detector, limits, collector);
-    TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, "UTF-8");
+    // Block size 512: with the default 10240 the reader swallows whatever follows the
+    // end-of-archive marker up to the block boundary, and data hidden there would go unseen.
+    TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, 512, "UTF-8");
     long count = 0;
     byte[] skipBuffer = new byte[64 * 1024];
     TarArchiveEntry entry;

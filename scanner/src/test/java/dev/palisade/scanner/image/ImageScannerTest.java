@@ -1,0 +1,102 @@
+package dev.palisade.scanner.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.palisade.oci.source.OciLayoutSource;
+import dev.palisade.scanner.api.Finding;
+import dev.palisade.scanner.api.ScanOptions;
+import dev.palisade.scanner.api.ScanReport;
+import dev.palisade.scanner.api.ScanStatus;
+import dev.palisade.scanner.detect.RuleEngine;
+import dev.palisade.scanner.fixtures.OciLayoutBuilder;
+import dev.palisade.scanner.fixtures.OciLayoutBuilder.Compression;
+import dev.palisade.scanner.fixtures.Samples;
+import dev.palisade.scanner.fixtures.TarBuilder;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The scanner library on layouts whose every byte the test controls. */
+class ImageScannerTest {
+
+  @TempDir Path dir;
+
+  private ScanReport scan(OciLayoutBuilder builder) throws Exception {
+    builder.write(dir.resolve("img"), "t");
+    try (OciLayoutSource source = OciLayoutSource.directory(dir.resolve("img"), "t")) {
+      return new ImageScanner(RuleEngine.loadDefault(), ScanOptions.defaults(), e -> { }).scan(source);
+    }
+  }
+
+  private static List<Finding> at(ScanReport report, String path) {
+    return report.findings().stream().filter(f -> f.path().equals(path)).toList();
+  }
+
+  @Test
+  void minerHiddenInAJarInsideAJarIsFound() throws Exception {
+    byte[] inner = zip("conf/pool.json", Samples.minerConfig());
+    byte[] outer = zip("BOOT-INF/lib/inner.jar", inner);
+    ScanReport report = scan(new OciLayoutBuilder().layer(new TarBuilder().file("app/app.jar", outer).build(), Compression.GZIP));
+    assertEquals(ScanStatus.FINDINGS, report.status());
+    assertTrue(!at(report, "app/app.jar!/BOOT-INF/lib/inner.jar!/conf/pool.json").isEmpty(), report.findings().toString());
+  }
+
+  @Test
+  void whiteoutBodyIsScanned() throws Exception {
+    byte[] tar = new TarBuilder().file("tmp/.wh.cache", Samples.minerConfig()).build();
+    ScanReport report = scan(new OciLayoutBuilder().layer(tar, Compression.GZIP));
+    assertTrue(!at(report, "tmp/.wh.cache").isEmpty(), report.findings().toString());
+  }
+
+  @Test
+  void trailingDataAfterTheArchiveIsReportedAndIncomplete() throws Exception {
+    byte[] tar = new TarBuilder().file("a", "x").build();
+    ByteArrayOutputStream withTail = new ByteArrayOutputStream();
+    withTail.write(tar);
+    withTail.write(Samples.minerConfig());
+    ScanReport report = scan(new OciLayoutBuilder().layer(withTail.toByteArray(), Compression.GZIP));
+    assertTrue(report.findings().stream().anyMatch(f -> f.ruleId().equals("layer.trailing-data")), report.findings().toString());
+    assertTrue(report.allIncomplete().stream().anyMatch(i -> i.reason().equals("trailing-data")));
+  }
+
+  @Test
+  void climbingAndAbsoluteNamesAreFindings() throws Exception {
+    byte[] tar = new TarBuilder().file("../../etc/cron.d/x", "x").file("/abs/file", "y").build();
+    ScanReport report = scan(new OciLayoutBuilder().layer(tar, Compression.NONE));
+    assertEquals(2, report.findings().stream().filter(f -> f.ruleId().equals("layer.suspicious-path")).count(),
+        report.findings().toString());
+  }
+
+  @Test
+  void tarWithoutEndOfArchiveBlocksIsComplete() throws Exception {
+    byte[] tar = new TarBuilder().file("a", "hello").build();
+    // Cut the two 512-byte zero blocks (and the record padding) the way umoci leaves them out.
+    byte[] cut = java.util.Arrays.copyOf(tar, 1024);
+    ScanReport report = scan(new OciLayoutBuilder().layer(cut, Compression.GZIP));
+    assertEquals(ScanStatus.CLEAN, report.status(), report.allIncomplete().toString());
+    assertEquals(1, report.platforms().get(0).layers().get(0).entries());
+  }
+
+  @Test
+  void entryCutInsideItsDataIsIncomplete() throws Exception {
+    byte[] tar = new TarBuilder().file("big", new byte[10_000]).build();
+    byte[] cut = java.util.Arrays.copyOf(tar, 4096);
+    ScanReport report = scan(new OciLayoutBuilder().layer(cut, Compression.GZIP));
+    assertEquals(ScanStatus.INCOMPLETE, report.status());
+  }
+
+  private static byte[] zip(String name, byte[] content) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry(name));
+      zip.write(content);
+      zip.closeEntry();
+    }
+    return out.toByteArray();
+  }
+}
