@@ -1,0 +1,111 @@
+package dev.palisade.release.git;
+
+import dev.palisade.release.Failure;
+import dev.palisade.release.ReleaseException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+
+/** Reads {@link GitFacts} from a working tree with JGit (no git binary needed). */
+public final class GitInspector {
+
+  /** How many dirty files a refusal lists before it summarises the rest. */
+  static final int LISTED_FILES = 50;
+
+  private static final DateTimeFormatter SNAPSHOT_STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+  private GitInspector() {}
+
+  /**
+   * @param workTree any directory inside the working tree
+   * @param allowSnapshot build without a release tag on HEAD (the version then says "snapshot")
+   */
+  public static GitFacts inspect(Path workTree, boolean allowSnapshot) throws ReleaseException {
+    try (Repository repo = open(workTree); Git git = new Git(repo)) {
+      ObjectId head = repo.resolve(Constants.HEAD);
+      if (head == null) {
+        throw new ReleaseException(Failure.GIT_STATE, "the repository at " + workTree + " has no commit yet");
+      }
+      refuseDirty(git);
+      RevCommit commit;
+      try (RevWalk walk = new RevWalk(repo)) {
+        commit = walk.parseCommit(head);
+      }
+      var commitTime = commit.getCommitterIdent().getWhenAsInstant();
+      String tag = releaseTagOn(repo, head);
+      if (tag == null) {
+        if (!allowSnapshot) {
+          throw new ReleaseException(Failure.GIT_STATE, "HEAD (" + head.name().substring(0, 12)
+              + ") carries no release tag (vMAJOR.MINOR.PATCH); tag it, or pass --snapshot for a test build");
+        }
+        String version = "0.0.0-snapshot." + SNAPSHOT_STAMP.format(commitTime) + "." + head.name().substring(0, 12);
+        return new GitFacts(version, null, head.name(), commitTime, true);
+      }
+      return new GitFacts(VersionTags.versionOf(tag).orElseThrow(), tag, head.name(), commitTime, false);
+    } catch (IOException e) {
+      throw new ReleaseException(Failure.GIT_STATE, "cannot read git repository at " + workTree + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Repository open(Path workTree) throws IOException, ReleaseException {
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(workTree.toAbsolutePath().toFile());
+    if (builder.getGitDir() == null) {
+      throw new ReleaseException(Failure.GIT_STATE, workTree + " is not inside a git working tree");
+    }
+    return builder.setMustExist(true).build();
+  }
+
+  /** Uncommitted changes to tracked files would make the image differ from the commit it names. */
+  private static void refuseDirty(Git git) throws ReleaseException {
+    Status status;
+    try {
+      status = git.status().call();
+    } catch (GitAPIException e) {
+      throw new ReleaseException(Failure.GIT_STATE, "cannot read git status: " + e.getMessage(), e);
+    }
+    Set<String> dirty = new TreeSet<>(status.getUncommittedChanges());
+    if (dirty.isEmpty()) {
+      return;
+    }
+    List<String> shown = dirty.stream().limit(LISTED_FILES).toList();
+    StringBuilder message = new StringBuilder("the working tree has uncommitted changes to tracked files; commit or"
+        + " stash them first:");
+    shown.forEach(f -> message.append("\n  ").append(f));
+    if (dirty.size() > shown.size()) {
+      message.append("\n  ... and ").append(dirty.size() - shown.size()).append(" more");
+    }
+    throw new ReleaseException(Failure.GIT_STATE, message.toString());
+  }
+
+  /** The highest release tag whose target (peeled through annotated tags) is HEAD. */
+  private static String releaseTagOn(Repository repo, ObjectId head) throws IOException {
+    TreeSet<String> onHead = new TreeSet<>(VersionTags.byVersion());
+    for (Ref ref : repo.getRefDatabase().getRefsByPrefix(Constants.R_TAGS)) {
+      String name = ref.getName().substring(Constants.R_TAGS.length());
+      if (VersionTags.versionOf(name).isEmpty()) {
+        continue;
+      }
+      Ref peeled = repo.getRefDatabase().peel(ref);
+      ObjectId target = peeled.getPeeledObjectId() != null ? peeled.getPeeledObjectId() : peeled.getObjectId();
+      if (head.equals(target)) {
+        onHead.add(name);
+      }
+    }
+    return onHead.isEmpty() ? null : onHead.last();
+  }
+}
