@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Gateway benchmark: one mock upstream with a fixed latency, measured three ways in one run:
+#   direct      load generator -> mock upstream
+#   nginx       load generator -> nginx proxy_pass -> mock (the floor for a proxy)
+#   gateway     load generator -> gateway (consumer key, quotas, metrics on) -> mock
+# for a JSON chat completion and an SSE stream. Prints, side by side, max RPS (wrk, closed loop)
+# and p50/p99 at a fixed rate (hey, RATE requests/s), and the latency each proxy adds over direct.
+# Loopback only; every phase is bounded by DURATION. Needs: java 17, wrk, hey, nginx
+# (Debian: apt-get install -y wrk hey nginx) and a built jar (mvn -q -DskipTests package).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+jar="$root/gateway/target/gateway.jar"
+DURATION="${DURATION:-8}"        # seconds per measurement
+RATE="${RATE:-1000}"             # fixed request rate for the latency percentiles
+LATENCY_MS="${LATENCY_MS:-20}"   # the mock upstream's fixed latency
+CONNECTIONS="${CONNECTIONS:-256}" # wrk connections for max RPS (must exceed RPS x latency)
+WARMUP="${WARMUP:-8}"            # seconds of gateway warm-up per kind, run twice
+
+for tool in java wrk hey nginx curl; do
+  command -v "$tool" >/dev/null || { echo "bench: '$tool' not found (apt-get install -y wrk hey nginx curl)" >&2; exit 3; }
+done
+[[ -f "$jar" ]] || { echo "bench: $jar missing; run: (cd $root && mvn -q -DskipTests package)" >&2; exit 3; }
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { # url
+  for _ in $(seq 1 150); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "bench: $1 did not come up" >&2; exit 4
+}
+
+mock_port="$(free_port)"; nginx_port="$(free_port)"; gw_port="$(free_port)"
+
+# --- mock upstream -------------------------------------------------------------------------
+java -cp "$jar" "$root/bench/gateway/MockUpstream.java" "$mock_port" "$LATENCY_MS" >"$work/mock.log" 2>&1 &
+pids+=($!)
+
+# --- nginx proxy_pass ----------------------------------------------------------------------
+mkdir -p "$work/nginx/logs"
+cat >"$work/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  upstream mock { server 127.0.0.1:$mock_port; keepalive 256; }
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / {
+      proxy_pass http://mock;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+NGINX
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+pids+=($!)
+
+# --- gateway (encrypted key, a consumer with quotas, metrics on) ---------------------------
+master="$(java -jar "$jar" secrets generate-master-key --id bench)"
+enc="$(printf 'sk-bench-provider-key' | PALISADE_GATEWAY_MASTER_KEY="$master" java -jar "$jar" secrets encrypt)"
+consumer="$(java -jar "$jar" consumer-key)"
+ckey="$(sed -n 's/^key: *//p' <<<"$consumer")"
+chash="$(sed -n 's/^key_sha256: *//p' <<<"$consumer")"
+cat >"$work/gateway.yaml" <<YAML
+server: {host: 127.0.0.1, port: $gw_port, event_loops: 2}
+providers:
+  - name: mock
+    protocol: openai
+    base_url: http://127.0.0.1:$mock_port/v1
+    keys: [{id: m1, value: "$enc"}]
+routes:
+  - {match: bench-model, targets: [{provider: mock, model: bench-upstream}]}
+consumers:
+  - name: bench
+    key_sha256: $chash
+    models: ["*"]
+    limits: {tokens_per_day: 100000000000, requests_per_minute: 10000000}
+YAML
+PALISADE_GATEWAY_MASTER_KEY="$master" java ${PALISADE_JAVA_OPTS:-} -jar "$jar" serve --config "$work/gateway.yaml" >"$work/gateway.log" 2>&1 &
+gw_pid=$!
+pids+=($gw_pid)
+
+wait_http "http://127.0.0.1:$gw_port/readyz"
+wait_http "http://127.0.0.1:$mock_port/"
+wait_http "http://127.0.0.1:$nginx_port/"
+
+printf '{"model":"bench-model","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' >"$work/json.body"
+printf '{"model":"bench-model","stream":true,"messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' >"$work/sse.body"
+
+declare -A URL=(
+  [direct]="http://127.0.0.1:$mock_port/v1/chat/completions"
+  [nginx]="http://127.0.0.1:$nginx_port/v1/chat/completions"
+  [gateway]="http://127.0.0.1:$gw_port/v1/chat/completions"
+)
+AUTH="Bearer $ckey"
+
+max_rps() { # body url -> "requests/s total_requests"
+  BODY_FILE="$1" AUTH="$AUTH" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
+    -s "$root/bench/gateway/post.lua" "$2" 2>&1 |
+    awk '/requests in/ {n=$1} /Requests\/sec/ {r=int($2)} /Non-2xx/ {print "bench: " $0 > "/dev/stderr"} END {print r, n}'
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user+system clock ticks of a process
+fixed_rate() { # body url -> "p50_ms p99_ms"
+  local workers=50
+  local q=$(( RATE / workers ))
+  hey -z "${DURATION}s" -c "$workers" -q "$q" -m POST -T application/json -H "Authorization: $AUTH" \
+    -D "$1" "$2" >"$work/hey.out" 2>&1
+  if grep -q '^\s*\[[45][0-9][0-9]\]' "$work/hey.out"; then
+    echo "bench: error statuses at fixed rate:" >&2; grep '\[[0-9]*\]' "$work/hey.out" >&2
+  fi
+  awk '/ 50% in/ {p50=$3*1000} / 99% in/ {p99=$3*1000} END {printf "%.2f %.2f\n", p50, p99}' "$work/hey.out"
+}
+
+# Warm up the JIT of the gateway (and nginx/mock) before measuring: the JVM needs tens of
+# thousands of requests before its hot paths are compiled (WARMUP seconds per kind, twice).
+for kind in json sse json sse; do
+  BODY_FILE="$work/$kind.body" AUTH="$AUTH" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" \
+    -s "$root/bench/gateway/post.lua" "${URL[gateway]}" >/dev/null 2>&1
+done
+
+echo "mock latency ${LATENCY_MS} ms, ${DURATION} s per measurement, fixed rate ${RATE} req/s, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\n%-5s %-8s %10s %10s %10s %12s %12s\n' kind target max_rps p50_ms p99_ms added_p50 added_p99
+for kind in json sse; do
+  declare -A P50 P99 RPS
+  for target in direct nginx gateway; do
+    t0="$(cpu_ticks "$gw_pid")"
+    read -r RPS[$target] total < <(max_rps "$work/$kind.body" "${URL[$target]}")
+    if [[ $target == gateway ]]; then
+      # CPU the gateway spent per request: independent of what else runs on the machine.
+      cpu_us="$(awk -v t="$(( $(cpu_ticks "$gw_pid") - t0 ))" -v hz="$(getconf CLK_TCK)" -v n="$total" 'BEGIN {printf "%.0f", t / hz * 1e6 / n}')"
+    fi
+    read -r P50[$target] P99[$target] < <(fixed_rate "$work/$kind.body" "${URL[$target]}")
+  done
+  for target in direct nginx gateway; do
+    added50="-"; added99="-"
+    if [[ $target != direct ]]; then
+      added50="$(awk -v a="${P50[$target]}" -v b="${P50[direct]}" 'BEGIN {printf "%+.2f", a-b}')"
+      added99="$(awk -v a="${P99[$target]}" -v b="${P99[direct]}" 'BEGIN {printf "%+.2f", a-b}')"
+    fi
+    printf '%-5s %-8s %10s %10s %10s %12s %12s\n' "$kind" "$target" "${RPS[$target]}" "${P50[$target]}" "${P99[$target]}" "$added50" "$added99"
+  done
+  ratio="$(awk -v g="${RPS[gateway]}" -v n="${RPS[nginx]}" 'BEGIN {printf "%.2f", g/n}')"
+  echo "$kind: gateway max RPS / nginx max RPS = $ratio (goal >= 0.50); goals at ${RATE} req/s: added p50 <= 0.5 ms, p99 <= 3 ms"
+  echo "$kind: gateway CPU per request (user+system, both event loops): ${cpu_us} us"
+  unset P50 P99 RPS
+done
+metrics="$(curl -fsS "http://127.0.0.1:$gw_port/metrics")"
+errors="$(awk '/^gateway_requests_total/ && !/status="200"/ && !/status="499"/ {s+=$NF} END {print s+0}' <<<"$metrics")"
+left="$(awk '/^gateway_requests_total/ && /status="499"/ {s+=$NF} END {print s+0}' <<<"$metrics")"
+echo "gateway error responses during the run: $errors (plus $left requests cut off when a load generator stopped: status 499)"

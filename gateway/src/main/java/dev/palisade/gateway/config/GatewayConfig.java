@@ -1,0 +1,25 @@
+package dev.palisade.gateway.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** The whole validated configuration. */
+public record GatewayConfig(
+    ServerConfig server,
+    List<ProviderConfig> providers,
+    List<RouteConfig> routes,
+    List<ConsumerConfig> consumers) {
+
+  public GatewayConfig {
+    providers = List.copyOf(providers);
+    routes = List.copyOf(routes);
+    consumers = List.copyOf(consumers);
+  }
+
+  public Map<String, ProviderConfig> providersByName() {
+    return providers.stream()
+        .collect(Collectors.toUnmodifiableMap(ProviderConfig::name, Function.identity()));
+  }
+}
