@@ -74,7 +74,7 @@ public final class DockerArchiveSource implements ImageSource {
     }
     JsonNode manifests;
     try {
-      byte[] bytes = readSmall("manifest.json");
+      byte[] bytes = files.readSmall("manifest.json", description);
       manifests = Json.mapper().readTree(bytes);
     } catch (IOException e) {
       throw new ImageSourceException(description + ": manifest.json is not valid JSON");
@@ -87,7 +87,7 @@ public final class DockerArchiveSource implements ImageSource {
     if (configPath == null) {
       throw new ImageSourceException(description + ": manifest.json entry has no Config");
     }
-    byte[] configBytes = readSmall(configPath);
+    byte[] configBytes = files.readSmall(configPath, description);
     Digest configDigest = Digest.sha256(configBytes);
     ImageConfig config = parseConfig(configBytes);
     JsonNode layers = entry.path("Layers");
@@ -206,21 +206,6 @@ public final class DockerArchiveSource implements ImageSource {
       return files.size(path);
     } catch (IOException e) {
       throw new ImageSourceException(description + ": " + e.getMessage(), e);
-    }
-  }
-
-  private byte[] readSmall(String path) throws ImageSourceException {
-    OptionalLong size = sizeOf(path);
-    if (size.isEmpty()) {
-      throw new ImageSourceException(description + " is not a docker archive: " + path + " is missing");
-    }
-    if (size.getAsLong() > Json.MAX_DOCUMENT_BYTES) {
-      throw new ImageSourceException(description + ": " + path + " is larger than " + Json.MAX_DOCUMENT_BYTES + " bytes");
-    }
-    try (InputStream in = files.open(path)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new ImageSourceException(description + ": cannot read " + path + ": " + e.getMessage(), e);
     }
   }
 

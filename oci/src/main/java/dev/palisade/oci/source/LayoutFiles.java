@@ -20,4 +20,29 @@ interface LayoutFiles extends Closeable {
 
   /** How to name the layout in messages. */
   String describe();
+
+  /**
+   * Reads a small metadata file (index.json, manifest.json, a config) whole, refusing one larger
+   * than a manifest may be. {@code what} names the image in messages.
+   */
+  default byte[] readSmall(String path, String what) throws ImageSourceException {
+    OptionalLong size;
+    try {
+      size = size(path);
+    } catch (IOException e) {
+      throw new ImageSourceException(what + ": " + e.getMessage(), e);
+    }
+    if (size.isEmpty()) {
+      throw new ImageSourceException(what + ": " + path + " is missing");
+    }
+    if (size.getAsLong() > dev.palisade.oci.manifest.Json.MAX_DOCUMENT_BYTES) {
+      throw new ImageSourceException(what + ": " + path + " is larger than "
+          + dev.palisade.oci.manifest.Json.MAX_DOCUMENT_BYTES + " bytes");
+    }
+    try (InputStream in = open(path)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new ImageSourceException(what + ": cannot read " + path + ": " + e.getMessage(), e);
+    }
+  }
 }

@@ -68,7 +68,7 @@ public final class OciLayoutSource implements ImageSource {
       return root;
     }
     checkLayoutMarker();
-    byte[] indexBytes = readSmallFile("index.json");
+    byte[] indexBytes = files.readSmall("index.json", description);
     ManifestDocument index = ManifestDocument.parse(indexBytes, MediaTypes.OCI_INDEX, description + " index.json");
     if (!(index.manifest() instanceof ImageIndex entries)) {
       throw new ImageSourceException(description + ": index.json is not an image index");
@@ -106,7 +106,7 @@ public final class OciLayoutSource implements ImageSource {
   }
 
   private void checkLayoutMarker() throws OciException {
-    byte[] marker = readSmallFile("oci-layout");
+    byte[] marker = files.readSmall("oci-layout", description);
     try {
       JsonNode node = Json.parse(marker, description + " oci-layout");
       if (!node.path("imageLayoutVersion").isTextual()) {
@@ -135,23 +135,6 @@ public final class OciLayoutSource implements ImageSource {
       return new VerifyingInputStream(in, descriptor.digest(), descriptor.size());
     } catch (IOException e) {
       throw new ImageSourceException(description + ": cannot open blob " + descriptor.digest() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private byte[] readSmallFile(String path) throws OciException {
-    try {
-      OptionalLong size = files.size(path);
-      if (size.isEmpty()) {
-        throw new ImageSourceException(description + " is not an OCI layout: " + path + " is missing");
-      }
-      if (size.getAsLong() > Json.MAX_DOCUMENT_BYTES) {
-        throw new ImageSourceException(description + ": " + path + " is larger than " + Json.MAX_DOCUMENT_BYTES + " bytes");
-      }
-      try (InputStream in = files.open(path)) {
-        return in.readAllBytes();
-      }
-    } catch (IOException e) {
-      throw new ImageSourceException(description + ": cannot read " + path + ": " + e.getMessage(), e);
     }
   }
 
