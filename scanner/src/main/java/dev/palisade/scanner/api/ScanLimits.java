@@ -11,7 +11,8 @@ package dev.palisade.scanner.api;
  * @param ratioGraceBytes uncompressed bytes always allowed before the ratio check applies
  * @param maxEntriesPerLayer tar entries per layer
  * @param maxNestingDepth archives inside archives, e.g. 3 = layer → jar → jar → file
- * @param maxNestedArchiveBytes size of one nested archive we open (it is held in memory)
+ * @param maxNestedArchiveBytes largest zip read through its central directory (held in memory);
+ *     larger ones stream
  * @param maxNestedEntries entries read from one nested archive
  * @param maxNestedBytesPerLayer bytes decompressed from nested archives in one layer, all together
  * @param maxFindings findings kept per platform (more are counted, not kept)
@@ -29,7 +30,7 @@ public record ScanLimits(
     int maxFindings) {
 
   public static final ScanLimits DEFAULT = new ScanLimits(
-      4L << 30, 64L << 30, 1000, 256L << 20, 2_000_000, 3, 64 << 20, 20_000, 4L << 30, 10_000);
+      4L << 30, 64L << 30, 1000, 256L << 20, 2_000_000, 3, 16 << 20, 20_000, 4L << 30, 10_000);
 
   public ScanLimits {
     if (maxFileBytes <= 0 || maxLayerBytes <= 0 || maxCompressionRatio <= 0 || ratioGraceBytes < 0

@@ -90,7 +90,7 @@ public final class ScanCommand implements Callable<Integer> {
   Long maxLayerSize;
 
   @Option(names = "--max-nested-archive-size", paramLabel = "SIZE", converter = SizeConverter.class,
-      description = "Open nested archives (jar, zip, tar.gz) up to this size, held in memory (default 64M).")
+      description = "Hold nested zips up to this size in memory to read their central directory (default 16M); larger ones stream.")
   Long maxNestedArchiveSize;
 
   @Option(names = "--max-nested-total", paramLabel = "SIZE", converter = SizeConverter.class,

@@ -16,6 +16,7 @@ import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
@@ -23,8 +24,9 @@ import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
  * Feeds one file's bytes to the detector and opens archives found inside it (zip, jar, war, wheel,
  * tar, gzip, zstd), recursively, within the limits. Not thread-safe: one per layer scan.
  *
- * <p>An archive we open is held in memory (bounded by {@link ScanLimits#maxNestedArchiveBytes}):
- * zip needs its central directory at the end, and nothing is ever extracted to disk.
+ * <p>Archives are walked as streams while the same bytes feed the file's own session. Only a zip
+ * up to {@link ScanLimits#maxNestedArchiveBytes} is held in memory, to read it through its central
+ * directory; larger zips are read from their local headers. Nothing is ever extracted to disk.
  */
 public final class ContentScanner {
 
@@ -53,32 +55,85 @@ public final class ContentScanner {
     ArchiveMagic magic = ArchiveMagic.of(chunk, headLength);
     boolean archive = magic != ArchiveMagic.NONE;
     if (archive && depth < limits.maxNestingDepth()) {
-      if (file.size() <= limits.maxNestedArchiveBytes()) {
-        byte[] spool = new byte[(int) file.size()];
-        System.arraycopy(chunk, 0, spool, 0, headLength);
-        int filled = headLength;
-        while (filled < spool.length) {
-          int n = in.read(spool, filled, spool.length - filled);
-          if (n < 0) {
-            break;
-          }
-          if (session.wantsMore()) {
-            session.update(spool, filled, n);
-          }
-          filled += n;
-        }
+      if (magic == ArchiveMagic.ZIP && file.size() <= limits.maxNestedArchiveBytes()) {
+        // Small zips are read through their central directory, the reliable way.
+        byte[] spool = spool(file, in, session, headLength);
         report(file.path(), session);
-        scanArchive(file.path(), magic, spool, filled, depth + 1);
+        scanSpooledZip(file.path(), spool, depth + 1);
         return;
       }
-      sink.incomplete("nested-archive-too-large", file.path(),
-          "archive of " + file.size() + " bytes not opened (limit " + limits.maxNestedArchiveBytes() + ")");
+      // Everything else streams: the archive is walked as its bytes pass, and the same bytes feed
+      // this file's own session on the way, so nothing is held whole in memory.
+      byte[] head = java.util.Arrays.copyOf(chunk, headLength);
+      TeeToSession tee = new TeeToSession(in, session);
+      InputStream whole = new java.io.SequenceInputStream(new ByteArrayInputStream(head), tee);
+      scanArchiveStream(file.path(), magic, whole, depth + 1);
+      tee.drain();
+      report(file.path(), session);
+      return;
     } else if (archive) {
       sink.incomplete("nesting-too-deep", file.path(),
           "archive nested deeper than " + limits.maxNestingDepth() + " levels not opened");
     }
     streamRest(file, in, session, headLength);
     report(file.path(), session);
+  }
+
+  private byte[] spool(FileContext file, InputStream in, MatchSession session, int headLength) throws IOException {
+    byte[] spool = new byte[(int) file.size()];
+    System.arraycopy(chunk, 0, spool, 0, headLength);
+    int filled = headLength;
+    while (filled < spool.length) {
+      int n = in.read(spool, filled, spool.length - filled);
+      if (n < 0) {
+        break;
+      }
+      if (session.wantsMore()) {
+        session.update(spool, filled, n);
+      }
+      filled += n;
+    }
+    return filled == spool.length ? spool : java.util.Arrays.copyOf(spool, filled);
+  }
+
+  /** Walks an archive as a stream; its failures are this archive's, reported as incomplete. */
+  private void scanArchiveStream(String path, ArchiveMagic magic, InputStream in, int depth) {
+    try {
+      switch (magic) {
+        case ZIP -> scanZipStream(path, in, depth);
+        case TAR -> scanTar(path, in, depth);
+        case GZIP -> scanDecompressed(path, new GZIPInputStream(in, CHUNK), depth);
+        case ZSTD -> scanDecompressed(path, new ZstdInputStreamNoFinalizer(in), depth);
+        case NONE -> { }
+      }
+    } catch (LimitExceededException e) {
+      sink.incomplete(e.reason(), path, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      sink.incomplete("nested-archive-unreadable", path, "cannot read archive: " + describe(e));
+    }
+  }
+
+  /** A zip too large to hold, read entry by entry from its local headers. */
+  private void scanZipStream(String path, InputStream in, int depth) throws IOException {
+    ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true);
+    int entries = 0;
+    ZipArchiveEntry entry;
+    while ((entry = zip.getNextEntry()) != null) {
+      if (entry.isDirectory()) {
+        continue;
+      }
+      if (++entries > limits.maxNestedEntries()) {
+        sink.incomplete("too-many-entries", path, "more than " + limits.maxNestedEntries() + " entries; the rest were not read");
+        return;
+      }
+      String inner = path + "!/" + PathNames.normalize(entry.getName());
+      if (!zip.canReadEntryData(entry)) {
+        sink.incomplete("nested-entry-unreadable", inner, "unsupported zip compression or encryption");
+        continue;
+      }
+      long declared = entry.getSize() >= 0 ? entry.getSize() : 0;
+      scanFile(new FileContext(inner, declared, 0), new NestedBudgetStream(zip, sink, inner), depth);
+    }
   }
 
   private void streamRest(FileContext file, InputStream in, MatchSession session, long alreadyRead) throws IOException {
@@ -105,15 +160,9 @@ public final class ContentScanner {
     }
   }
 
-  private void scanArchive(String path, ArchiveMagic magic, byte[] bytes, int length, int depth) {
+  private void scanSpooledZip(String path, byte[] bytes, int depth) {
     try {
-      switch (magic) {
-        case ZIP -> scanZip(path, bytes, length, depth);
-        case TAR -> scanTar(path, new ByteArrayInputStream(bytes, 0, length), depth);
-        case GZIP -> scanDecompressed(path, new GZIPInputStream(new ByteArrayInputStream(bytes, 0, length)), depth);
-        case ZSTD -> scanDecompressed(path, new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(bytes, 0, length)), depth);
-        case NONE -> { }
-      }
+      scanZip(path, bytes, bytes.length, depth);
     } catch (LimitExceededException e) {
       sink.incomplete(e.reason(), path, e.getMessage());
     } catch (IOException | RuntimeException e) {

@@ -47,6 +47,31 @@ class ImageScannerTest {
   }
 
   @Test
+  void zipTooLargeToHoldIsStreamedAndStillSearched() throws Exception {
+    byte[] noise = new byte[64 * 1024];
+    new java.util.Random(7).nextBytes(noise);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry("padding.bin"));
+      zip.write(noise);
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry("conf/pool.json"));
+      zip.write(Samples.minerConfig());
+      zip.closeEntry();
+    }
+    new OciLayoutBuilder().layer(new TarBuilder().file("app/big.jar", out.toByteArray()).build(), Compression.GZIP)
+        .write(dir.resolve("img"), "t");
+    // A 1 KiB in-memory limit forces the streaming path for this 64 KiB jar.
+    ScanOptions options = ScanOptions.defaults().withLimits(
+        dev.palisade.scanner.api.ScanLimits.DEFAULT.withNesting(3, 1024, 20_000, 4L << 30));
+    try (OciLayoutSource source = OciLayoutSource.directory(dir.resolve("img"), "t")) {
+      ScanReport report = new ImageScanner(RuleEngine.loadDefault(), options, e -> { }).scan(source);
+      assertTrue(!at(report, "app/big.jar!/conf/pool.json").isEmpty(), report.findings().toString());
+      assertTrue(report.allIncomplete().isEmpty(), report.allIncomplete().toString());
+    }
+  }
+
+  @Test
   void whiteoutBodyIsScanned() throws Exception {
     byte[] tar = new TarBuilder().file("tmp/.wh.cache", Samples.minerConfig()).build();
     ScanReport report = scan(new OciLayoutBuilder().layer(tar, Compression.GZIP));
