@@ -8,6 +8,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# Jars record file modes (plexus-archiver): under umask 077 the project's own jars get 0700
+# directories and the image another digest (seen: palisade-cli-support-*.jar). Fix the umask.
+umask 022
 mvn -B -q -pl gateway -am -DskipTests "$@" package dependency:list \
   -DincludeScope=runtime -DoutputAbsoluteArtifactFilename=true \
   -DoutputFile=target/release-classpath.txt

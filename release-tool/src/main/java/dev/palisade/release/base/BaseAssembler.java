@@ -2,6 +2,7 @@ package dev.palisade.release.base;
 
 import dev.palisade.oci.digest.Digest;
 import dev.palisade.release.Failure;
+import dev.palisade.release.OrderedJson;
 import dev.palisade.release.ReleaseEvent;
 import dev.palisade.release.ReleaseException;
 import java.io.BufferedOutputStream;
@@ -123,7 +124,7 @@ public final class BaseAssembler {
         List.of(layer), List.of(diffId));
   }
 
-  private static byte[] imageConfig(BaseConfig config, Digest diffId, int packageCount) throws IOException {
+  static byte[] imageConfig(BaseConfig config, Digest diffId, int packageCount) {
     Map<String, Object> inner = new LinkedHashMap<>();
     inner.put("User", config.uid() + ":" + config.uid());
     inner.put("Env", List.of("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
@@ -134,10 +135,12 @@ public final class BaseAssembler {
     root.put("architecture", config.architecture());
     root.put("os", "linux");
     root.put("config", inner);
-    root.put("rootfs", Map.of("type", "layers", "diff_ids", List.of(diffId.toString())));
-    root.put("history", List.of(Map.of("created", config.created().toString(),
-        "created_by", "palisade release-tool: " + packageCount + " pinned Debian packages (release/base.yaml)")));
-    return OciLayoutWriter.JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8);
+    // Key order is part of the digest: it is the one the pin in release/base.yaml was made with.
+    root.put("rootfs", OrderedJson.map("type", "layers", "diff_ids", List.of(diffId.toString())));
+    root.put("history", List.of(OrderedJson.map(
+        "created_by", "palisade release-tool: " + packageCount + " pinned Debian packages (release/base.yaml)",
+        "created", config.created().toString())));
+    return OrderedJson.bytes(root);
   }
 
   /** Installed paths: documentation other than licences is left out (it is most of the size). */

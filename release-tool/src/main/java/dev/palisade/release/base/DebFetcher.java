@@ -36,7 +36,8 @@ public final class DebFetcher {
 
   /**
    * @param cacheDir verified downloads are kept here, named by their SHA-256
-   * @param localDir optional directory of pre-downloaded .deb files (looked up by file name)
+   * @param localDir optional directory of pre-downloaded .deb files (looked up by file name, see
+   *     {@link #candidateNames})
    */
   public DebFetcher(Path cacheDir, Path localDir, List<URI> mirrors, Consumer<ReleaseEvent> events) {
     this.cacheDir = cacheDir;
@@ -59,12 +60,8 @@ public final class DebFetcher {
       throw new ReleaseException(Failure.IO, "cannot create cache directory " + cacheDir + ": " + e.getMessage(), e);
     }
     if (localDir != null) {
-      Path local = localDir.resolve(fileName(pkg));
-      if (Files.isRegularFile(local)) {
-        if (!matches(local, pkg)) {
-          throw new ReleaseException(Failure.BASE_IMAGE, local + " does not match the pinned SHA-256 of " + pkg.name()
-              + " " + pkg.version());
-        }
+      Path local = fromLocalDir(pkg);
+      if (local != null) {
         return local;
       }
     }
@@ -136,7 +133,45 @@ public final class DebFetcher {
     }
   }
 
-  static String fileName(DebianPackage pkg) {
-    return pkg.path().substring(pkg.path().lastIndexOf('/') + 1);
+  /**
+   * The package from {@code --deb-dir}, or null when no file there has the pinned checksum. Every
+   * name the file could have is tried, since the checksum decides: the pool file name as it is on
+   * disk ({@code libstdc++6_12.2.0-14+deb12u1_amd64.deb}, which is what {@code apt-get download}
+   * and a mirror copy save; the pin's path is URL-encoded, {@code %2b} for {@code +}, {@code %7e}
+   * for {@code ~}), the name with the epoch that {@code apt-get download} writes as {@code %3a},
+   * and the cache's {@code SHA256.deb}, so a cache directory works as a deb directory too.
+   */
+  private Path fromLocalDir(DebianPackage pkg) throws ReleaseException {
+    List<String> wrong = new ArrayList<>();
+    for (String name : candidateNames(pkg)) {
+      Path local = localDir.resolve(name);
+      if (Files.isRegularFile(local)) {
+        if (matches(local, pkg)) {
+          return local;
+        }
+        wrong.add(local.toString());
+      }
+    }
+    if (!wrong.isEmpty()) {
+      throw new ReleaseException(Failure.BASE_IMAGE, String.join(", ", wrong) + " does not match the pinned size and"
+          + " SHA-256 of " + pkg.name() + " " + pkg.version());
+    }
+    events.accept(new ReleaseEvent("base", pkg.name() + ": not in " + localDir + " (looked for "
+        + String.join(", ", candidateNames(pkg)) + ")"));
+    return null;
+  }
+
+  static List<String> candidateNames(DebianPackage pkg) {
+    java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+    String encoded = pkg.path().substring(pkg.path().lastIndexOf('/') + 1);
+    names.add(java.net.URLDecoder.decode(encoded.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8));
+    names.add(encoded);
+    String version = pkg.version();
+    names.add(pkg.name() + "_" + version.replace(":", "%3a") + "_" + pkg.architecture() + ".deb");
+    int colon = version.indexOf(':');
+    names.add(pkg.name() + "_" + (colon < 0 ? version : version.substring(colon + 1)) + "_" + pkg.architecture()
+        + ".deb");
+    names.add(pkg.sha256() + ".deb");
+    return List.copyOf(names);
   }
 }

@@ -24,7 +24,9 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * Unpacks a .deb (an ar archive of {@code control.tar.*} and {@code data.tar.*}) into a {@link
  * RootFs}, in Java, without dpkg: maintainer scripts are not run (what they would generate, the
  * base assembler writes itself). Hard links become copies, so the layer does not depend on entry
- * order.
+ * order. Entry names are decoded as UTF-8, never with the platform charset: with {@code
+ * file.encoding} other than UTF-8 (e.g. {@code LANG=C} on JDK 17), a certificate named {@code
+ * NetLock_Arany_=Class_Gold=_Főtanúsítvány.crt} got another name, so another base digest.
  */
 public final class DebUnpacker {
 
@@ -81,7 +83,7 @@ public final class DebUnpacker {
   }
 
   private static String readControl(InputStream in) throws IOException {
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8")) {
       for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
         if (RootFs.normalise(e.getName()).equals("control")) {
           return new String(tar.readAllBytes(), StandardCharsets.UTF_8);
@@ -92,7 +94,7 @@ public final class DebUnpacker {
   }
 
   private void unpackData(InputStream in, RootFs fs, List<String> files) throws IOException {
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8")) {
       for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
         String path = RootFs.normalise(e.getName());
         if (path.isEmpty() || !keep.test(path)) {

@@ -2,6 +2,7 @@ package dev.palisade.release.base;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.palisade.oci.digest.Digest;
+import dev.palisade.release.OrderedJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,16 +54,16 @@ public final class OciLayoutWriter {
     manifest.put("config", descriptor(config));
     manifest.put("layers", layers.stream().map(OciLayoutWriter::descriptor).toList());
     if (!manifestAnnotations.isEmpty()) {
-      manifest.put("annotations", manifestAnnotations);
+      manifest.put("annotations", new LinkedHashMap<>(manifestAnnotations));
     }
-    Blob manifestBlob = addBytes("application/vnd.oci.image.manifest.v1+json", JSON.writeValueAsBytes(manifest));
+    Blob manifestBlob = addBytes("application/vnd.oci.image.manifest.v1+json", OrderedJson.bytes(manifest));
     Map<String, Object> entry = descriptor(manifestBlob);
-    entry.put("annotations", Map.of("org.opencontainers.image.ref.name", refName));
+    entry.put("annotations", OrderedJson.map("org.opencontainers.image.ref.name", refName));
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
     index.put("mediaType", "application/vnd.oci.image.index.v1+json");
     index.put("manifests", List.of(entry));
-    Files.write(dir.resolve("index.json"), JSON.writeValueAsString(index).getBytes(StandardCharsets.UTF_8));
+    Files.write(dir.resolve("index.json"), OrderedJson.bytes(index));
     return manifestBlob;
   }
 

@@ -105,7 +105,7 @@ public final class TarWriter implements AutoCloseable {
     for (byte b : h) {
       sum += b & 0xff;
     }
-    byte[] chk = String.format("%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
+    byte[] chk = String.format(java.util.Locale.ROOT, "%06o\0 ", sum).getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(chk, 0, h, 148, 8);
     out.write(h);
   }

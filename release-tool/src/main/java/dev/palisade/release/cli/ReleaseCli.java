@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BaseCommand.class,
       BuildCommand.class,
+      CompareCommand.class,
+      VerifyReproducibleCommand.class,
       ReleaseCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -134,7 +134,7 @@ final class ReleaseCommand implements Callable<Integer>, ReleaseCli.EnvironmentA
       }
       Map<String, String> cliInputs = new LinkedHashMap<>();
       cliInputs.put("to", to);
-      cliInputs.put("failOn", threshold.name().toLowerCase());
+      cliInputs.put("failOn", threshold.name().toLowerCase(java.util.Locale.ROOT));
       cliInputs.put("snapshot", String.valueOf(common.snapshot));
       cliInputs.put("dryRun", String.valueOf(dryRun));
       String provenance = new ProvenanceGenerator(env).generate(image, base, imageConfig.sourceUrl(),

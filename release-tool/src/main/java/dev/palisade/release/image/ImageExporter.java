@@ -3,6 +3,7 @@ package dev.palisade.release.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.palisade.release.Failure;
+import dev.palisade.release.OrderedJson;
 import dev.palisade.release.ReleaseException;
 import dev.palisade.release.base.FsNode;
 import dev.palisade.release.base.TarWriter;
@@ -51,7 +52,7 @@ public final class ImageExporter {
       List<String> layers = new ArrayList<>();
       manifest.path("layers").forEach(l -> layers.add("blobs/sha256/" + l.path("digest").asText().substring(7)));
       String tag = image.imageName() + ":" + image.tag();
-      byte[] index = JSON.writeValueAsBytes(List.of(Map.of("Config", config, "RepoTags", List.of(tag),
+      byte[] index = OrderedJson.bytes(List.of(OrderedJson.map("Config", config, "RepoTags", List.of(tag),
           "Layers", layers)));
       Files.createDirectories(file.toAbsolutePath().getParent());
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);

@@ -16,7 +16,7 @@ final class LayoutTar {
   static void extract(Path tar, Path dir) throws IOException {
     Files.createDirectories(dir);
     Path root = dir.toAbsolutePath().normalize();
-    try (TarArchiveInputStream in = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tar)))) {
+    try (TarArchiveInputStream in = new TarArchiveInputStream(new BufferedInputStream(Files.newInputStream(tar)), "UTF-8")) {
       for (TarArchiveEntry e; (e = in.getNextEntry()) != null; ) {
         if (e.isDirectory()) {
           continue;

@@ -1,8 +1,7 @@
 package dev.palisade.release.provenance;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.palisade.release.Failure;
+import dev.palisade.release.OrderedJson;
 import dev.palisade.release.ReleaseException;
 import dev.palisade.release.base.BaseConfig;
 import dev.palisade.release.image.BuiltImage;
@@ -27,12 +26,10 @@ public final class ProvenanceGenerator {
 
   public static final String BUILD_TYPE = "https://github.com/palisade-dev/palisade/release-tool/build-types/image/v1";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
   /** The CLI inputs that shaped the build, recorded as external parameters. */
   public record Inputs(Map<String, String> cliInputs, String toolVersion, Instant startedOn, Instant finishedOn) {
     public Inputs {
-      cliInputs = Map.copyOf(cliInputs);
+      cliInputs = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cliInputs));
     }
   }
 
@@ -45,8 +42,8 @@ public final class ProvenanceGenerator {
   public String generate(BuiltImage image, BaseConfig base, String sourceUrl, Inputs inputs) throws ReleaseException {
     Map<String, Object> statement = new LinkedHashMap<>();
     statement.put("_type", "https://in-toto.io/Statement/v1");
-    statement.put("subject", List.of(Map.of("name", image.imageName(),
-        "digest", Map.of("sha256", image.digest().hex()))));
+    statement.put("subject", List.of(OrderedJson.map("name", image.imageName(),
+        "digest", OrderedJson.map("sha256", image.digest().hex()))));
     statement.put("predicateType", "https://slsa.dev/provenance/v1");
 
     Map<String, Object> external = new LinkedHashMap<>();
@@ -68,19 +65,19 @@ public final class ProvenanceGenerator {
     internal.put("buildTime", image.git().commitTime().toString());
     internal.put("snapshot", image.git().snapshot());
     if (env.containsKey("GITHUB_EVENT_NAME")) {
-      internal.put("github", Map.of("event_name", env.get("GITHUB_EVENT_NAME"),
+      internal.put("github", OrderedJson.map("event_name", env.get("GITHUB_EVENT_NAME"),
           "repository_id", env.getOrDefault("GITHUB_REPOSITORY_ID", ""),
           "repository_owner_id", env.getOrDefault("GITHUB_REPOSITORY_OWNER_ID", "")));
     }
 
     List<Object> resolved = new ArrayList<>();
-    resolved.add(Map.of("uri", "git+" + sourceUrl + (image.git().tag() == null ? "" : "@refs/tags/" + image.git().tag()),
-        "digest", Map.of("gitCommit", image.git().commit())));
-    resolved.add(Map.of("uri", "oci://" + base.name(), "name", "base",
-        "digest", Map.of("sha256", base.digest().hex())));
+    resolved.add(OrderedJson.map("uri", "git+" + sourceUrl + (image.git().tag() == null ? "" : "@refs/tags/" + image.git().tag()),
+        "digest", OrderedJson.map("gitCommit", image.git().commit())));
+    resolved.add(OrderedJson.map("uri", "oci://" + base.name(), "name", "base",
+        "digest", OrderedJson.map("sha256", base.digest().hex())));
     for (ClasspathEntry jar : image.dependencies()) {
-      resolved.add(Map.of("uri", jar.purl(), "name", jar.jar().getFileName().toString(),
-          "digest", Map.of("sha256", sha256(jar))));
+      resolved.add(OrderedJson.map("uri", jar.purl(), "name", jar.jar().getFileName().toString(),
+          "digest", OrderedJson.map("sha256", sha256(jar))));
     }
     Map<String, Object> buildDefinition = new LinkedHashMap<>();
     buildDefinition.put("buildType", BUILD_TYPE);
@@ -102,11 +99,7 @@ public final class ProvenanceGenerator {
     predicate.put("buildDefinition", buildDefinition);
     predicate.put("runDetails", runDetails);
     statement.put("predicate", predicate);
-    try {
-      return JSON.writeValueAsString(statement);
-    } catch (IOException e) {
-      throw new ReleaseException(Failure.BUILD, "cannot write provenance: " + e.getMessage(), e);
-    }
+    return OrderedJson.pretty(statement);
   }
 
   /** The workflow file that ran the build, or "local" outside GitHub Actions. */

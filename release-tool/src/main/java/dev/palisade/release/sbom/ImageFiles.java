@@ -27,7 +27,7 @@ public final class ImageFiles {
       String hex = layer.path("digest").asText().substring("sha256:".length());
       try (InputStream raw = new BufferedInputStream(Files.newInputStream(blobs.resolve(hex)));
           InputStream in = layer.path("mediaType").asText().endsWith("gzip") ? new GZIPInputStream(raw, 1 << 16) : raw;
-          TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+          TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8")) {
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
           String name = e.getName().replaceFirst("^\\./", "").replaceFirst("^/", "");
           if (name.equals(path) && e.isFile()) {

@@ -60,11 +60,11 @@ public final class ScanGate {
     }
     Result result;
     if (report.hasFindingsAtLeast(threshold)) {
-      result = new Result(report, false, "findings at or above " + threshold.name().toLowerCase());
+      result = new Result(report, false, "findings at or above " + threshold.name().toLowerCase(java.util.Locale.ROOT));
     } else if (!report.allIncomplete().isEmpty()) {
       result = new Result(report, false, "the scan was incomplete");
     } else {
-      result = new Result(report, true, "no findings at or above " + threshold.name().toLowerCase());
+      result = new Result(report, true, "no findings at or above " + threshold.name().toLowerCase(java.util.Locale.ROOT));
     }
     events.accept(new ReleaseEvent("scan", (result.passed() ? "passed: " : "FAILED: ") + result.reason()));
     return result;
