@@ -13,7 +13,8 @@ public enum Failure {
   REGISTRY_AUTH(14, "registry refused the credentials"),
   REGISTRY(15, "registry error while pushing or reading back"),
   NOT_REPRODUCIBLE(16, "rebuild from a clean clone gave a different image"),
-  IO(17, "file or network input/output error");
+  IO(17, "file or network input/output error"),
+  SIGNING(18, "signing failed: key or password, identity token, Sigstore, or attaching the signatures");
 
   private final int exitCode;
   private final String description;

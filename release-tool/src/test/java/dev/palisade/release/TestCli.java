@@ -20,7 +20,11 @@ public final class TestCli {
   private TestCli() {}
 
   public static Run run(Map<String, String> env, String... args) {
-    CommandLine cli = ReleaseCli.newCommandLine(env, new ByteArrayInputStream(new byte[0]));
+    return runWithStdin(env, new byte[0], args);
+  }
+
+  public static Run runWithStdin(Map<String, String> env, byte[] stdin, String... args) {
+    CommandLine cli = ReleaseCli.newCommandLine(env, new ByteArrayInputStream(stdin));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
     description = "Builds, scans, documents and pushes a Palisade gateway release, reproducibly.",
     subcommands = {
       BaseCommand.class,
+      KeygenCommand.class,
       BuildCommand.class,
       CompareCommand.class,
       VerifyReproducibleCommand.class,

@@ -13,6 +13,10 @@ import dev.palisade.scanner.api.ScanReport;
 import dev.palisade.scanner.detect.Detector;
 import dev.palisade.scanner.detect.Severity;
 import dev.palisade.scanner.detect.RuleEngine;
+import dev.palisade.scanner.ignore.IgnoreFile;
+import dev.palisade.scanner.ignore.IgnoreFileException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import dev.palisade.scanner.image.DirectoryScanner;
 import dev.palisade.scanner.image.ImageScanner;
 import dev.palisade.scanner.report.JsonReport;
@@ -75,6 +79,10 @@ public final class ScanCommand implements Callable<Integer> {
   @Option(names = "--rules", paramLabel = "DIR|FILE", description = "Use this rule set instead of the built-in one.")
   Path rules;
 
+  @Option(names = "--ignore-file", paramLabel = "FILE",
+      description = "Accepted findings (format palisade-ignore/1: rule, path or digest, reason, expires). Expired entries stop suppressing and are reported on stderr.")
+  Path ignoreFile;
+
   @Option(names = {"-q", "--quiet"}, description = "No progress display.")
   boolean quiet;
 
@@ -110,6 +118,7 @@ public final class ScanCommand implements Callable<Integer> {
     }
     ScanOptions options = options();
     Detector detector = rules == null ? RuleEngine.loadDefault() : RuleEngine.load(rules);
+    IgnoreFile ignores = loadIgnoreFile();
     ImageSpec spec = ImageSpec.parse(image);
     ScanReport report;
     if (spec instanceof ImageSpec.Directory directory) {
@@ -121,6 +130,9 @@ public final class ScanCommand implements Callable<Integer> {
         report = new ImageScanner(detector, options, progress()).scan(source);
       }
     }
+    if (ignores != null) {
+      report = applyIgnoreFile(ignores, report);
+    }
     write(render(report));
     if (report.hasFindingsAtLeast(threshold)) {
       return ExitCodes.FINDINGS;
@@ -129,6 +141,26 @@ public final class ScanCommand implements Callable<Integer> {
       return ExitCodes.INCOMPLETE;
     }
     return ExitCodes.CLEAN;
+  }
+
+  private IgnoreFile loadIgnoreFile() throws UsageException {
+    try {
+      return ignoreFile == null ? null : IgnoreFile.load(ignoreFile);
+    } catch (IgnoreFileException e) {
+      throw new UsageException("--ignore-file: " + e.getMessage());
+    }
+  }
+
+  /** Suppresses accepted findings; expired or unused entries are said on stderr, never silently dropped. */
+  private ScanReport applyIgnoreFile(IgnoreFile ignores, ScanReport report) {
+    IgnoreFile.Applied applied = ignores.apply(report, LocalDate.now(ZoneOffset.UTC));
+    PrintWriter err = spec.commandLine().getErr();
+    applied.notices().forEach(n -> err.println("scanner: " + n));
+    if (applied.suppressed() > 0) {
+      err.println("scanner: " + applied.suppressed() + " finding(s) suppressed by " + ignoreFile);
+    }
+    err.flush();
+    return applied.report();
   }
 
   private ScanOptions options() throws UsageException {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = BuildInfoVersionProvider.class,
     description = "Keeps poisoned container images away: scans them for miners and known-bad content.",
-    subcommands = {ScanCommand.class, picocli.CommandLine.HelpCommand.class})
+    subcommands = {ScanCommand.class, VerifyCommand.class, VerifyBundleCommand.class, PullCommand.class, RulesCommand.class, picocli.CommandLine.HelpCommand.class})
 public final class ScannerCli implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -38,6 +38,13 @@ final class EngineSession implements MatchSession, ConditionNode.State {
   private static final Magic ELF = Magic.named("elf").get(0);
   private static final Magic PE = Magic.named("pe").get(0);
   private static final List<Magic> MACHO = Magic.named("macho");
+  private static final Magic TEXT = Magic.named("text").get(0);
+  /** Decoded payloads are rescanned, and what they decode to once more (base64 in base64), no deeper. */
+  static final int MAX_DECODE_DEPTH = 2;
+  /** Text files larger than this are not searched for encoded runs (bundles, data dumps). */
+  static final long MAX_DECODE_FILE = 16L << 20;
+  /** Bytes of a decoded run looked at before deciding it is worth a rescan. */
+  private static final int DECODED_PROBE = 64;
 
   /** A hit that needs bytes after it before it can be decided. */
   private record Pending(Atom atom, long start, long end, long decideAt) {}
@@ -47,6 +54,10 @@ final class EngineSession implements MatchSession, ConditionNode.State {
   private final long declaredSize;
   private final int mode;
   private final boolean configText;
+  private final int depth;
+  private final EncodedBlobs.Budget budget;
+  private EncodedBlobs decoder;
+  private final List<Detection> hidden = new ArrayList<>();
 
   private final byte[] head = new byte[Magic.TEXT_PROBE];
   private int headLength;
@@ -79,16 +90,19 @@ final class EngineSession implements MatchSession, ConditionNode.State {
 
   /** A file session. */
   EngineSession(RuleEngine engine, FileContext file) {
-    this(engine, file.path(), file.size(), file.mode(), false);
+    this(engine, file.path(), file.size(), file.mode(), false, 0, new EncodedBlobs.Budget());
   }
 
   /** A config-text session: CONFIG-scope rules, no gates, no hashing. */
   EngineSession(RuleEngine engine, byte[] text) {
-    this(engine, "", text.length, 0, true);
+    this(engine, "", text.length, 0, true, 0, new EncodedBlobs.Budget());
   }
 
-  private EngineSession(RuleEngine engine, String path, long size, int mode, boolean configText) {
+  private EngineSession(RuleEngine engine, String path, long size, int mode, boolean configText, int depth,
+      EncodedBlobs.Budget budget) {
     this.engine = engine;
+    this.depth = depth;
+    this.budget = budget;
     this.path = path;
     this.declaredSize = size;
     this.mode = mode;
@@ -107,11 +121,12 @@ final class EngineSession implements MatchSession, ConditionNode.State {
       Rule rule = engine.rules[r];
       admitted[r] = configText
           ? rule.scope().contains(Scope.CONFIG)
-          : rule.scope().contains(Scope.FILES) && rule.gate().admitsHeader(path, size);
+          : rule.scope().contains(Scope.FILES) && rule.gate().admitsHeader(path, size) && rule.gate().admitsMode(mode);
       n += admitted[r] ? 1 : 0;
     }
     boolean maybeHash = !configText && hashPossibleBySize(size);
-    if (n == 0 && !maybeHash) {
+    boolean maybeDecode = engine.decodeEncoded && depth < MAX_DECODE_DEPTH && size <= MAX_DECODE_FILE;
+    if (n == 0 && !maybeHash && !maybeDecode) {
       decided = true; // nothing can match: wantsMore() is false before the first byte
     }
   }
@@ -147,7 +162,10 @@ final class EngineSession implements MatchSession, ConditionNode.State {
 
   @Override
   public boolean wantsMore() {
-    return !finished && (!decided || sha256 != null || liveCount > 0);
+    if (finished || (decided && !configText && consumed >= declaredSize)) {
+      return false; // every declared byte is in: nothing left to want, finish() decides
+    }
+    return !decided || sha256 != null || liveCount > 0 || decoder != null;
   }
 
   private void decide() {
@@ -182,6 +200,10 @@ final class EngineSession implements MatchSession, ConditionNode.State {
     if (liveCount > 0) {
       history = new ByteHistory(INITIAL_HISTORY, HISTORY);
       state = engine.automaton.initialState();
+    }
+    if (engine.decodeEncoded && depth < MAX_DECODE_DEPTH && declaredSize <= MAX_DECODE_FILE && TEXT.test(head, headLength)
+        && !budget.exhausted()) {
+      decoder = new EncodedBlobs(budget, new Rescan());
     }
     if (!configText && shouldHash()) {
       try {
@@ -228,6 +250,9 @@ final class EngineSession implements MatchSession, ConditionNode.State {
   private void process(byte[] buf, int off, int len) {
     if (sha256 != null) {
       sha256.update(buf, off, len);
+    }
+    if (decoder != null) {
+      decoder.feed(buf, off, off + len, consumed);
     }
     if (liveCount == 0) {
       consumed += len;
@@ -466,6 +491,7 @@ final class EngineSession implements MatchSession, ConditionNode.State {
       case MACHO -> macho;
       case ELF_UPX -> elf && matched[engine.upxString];
       case GO_BUILDINFO -> (elf || pe || macho) && matched[engine.goString];
+      case FILE -> true;
     };
   }
 
@@ -477,6 +503,9 @@ final class EngineSession implements MatchSession, ConditionNode.State {
     if (!decided) {
       decide();
       process(head, 0, headLength);
+    }
+    if (decoder != null) {
+      decoder.finish();
     }
     if (wallets != null && liveCount > 0) {
       wallets.finish(history.end(), this::onWallet);
@@ -490,6 +519,11 @@ final class EngineSession implements MatchSession, ConditionNode.State {
     for (int r = 0; r < engine.rules.length; r++) {
       if (satisfied[r]) {
         out.add(detection(r));
+      }
+    }
+    for (Detection d : hidden) {
+      if (out.stream().noneMatch(o -> o.ruleId().equals(d.ruleId()))) {
+        out.add(d);
       }
     }
     if (sha256 != null) {
@@ -532,10 +566,97 @@ final class EngineSession implements MatchSession, ConditionNode.State {
   private String describeFacts() {
     List<String> facts = new ArrayList<>();
     for (Fact f : Fact.values()) {
-      if (fact(f)) {
+      if (f != Fact.FILE && fact(f)) {
         facts.add(f.ruleName());
       }
     }
     return "facts: " + String.join(", ", facts);
+  }
+
+  /**
+   * Rescans a decoded run with the same rules, the same path and mode (so path gates still apply),
+   * one level deeper. Runs whose first bytes are neither mostly printable nor an executable's magic
+   * (hashes, certificates' DER) are not worth a session and are dropped after the probe.
+   */
+  private final class Rescan implements EncodedBlobs.Sink {
+    private long offset;
+    private boolean hex;
+    private final byte[] probe = new byte[DECODED_PROBE];
+    private int probed;
+    private EngineSession inner;
+    private boolean dropped;
+
+    @Override
+    public void begin(long runOffset, boolean runIsHex) {
+      offset = runOffset;
+      hex = runIsHex;
+      probed = 0;
+      inner = null;
+      dropped = false;
+    }
+
+    @Override
+    public void decoded(byte[] bytes, int length) {
+      if (dropped) {
+        return;
+      }
+      int pos = 0;
+      if (inner == null) {
+        int take = Math.min(length, probe.length - probed);
+        System.arraycopy(bytes, 0, probe, probed, take);
+        probed += take;
+        pos = take;
+        if (probed < probe.length) {
+          return;
+        }
+        if (!startInner()) {
+          return;
+        }
+      }
+      if (pos < length && inner.wantsMore()) {
+        inner.update(bytes, pos, length - pos);
+      }
+    }
+
+    @Override
+    public void end() {
+      if (dropped || (inner == null && !startInner())) {
+        return;
+      }
+      String where = (hex ? "hex" : "base64") + "@" + offset;
+      for (Detection d : inner.finish()) {
+        hidden.add(new Detection(d.ruleId(), d.severity(), d.title() + " (decoded from " + (hex ? "hex" : "base64") + ")",
+            offset, Redactor.redact(where + ": " + d.evidence())));
+      }
+      inner = null;
+    }
+
+    private boolean startInner() {
+      if (!worthRescanning(probe, probed)) {
+        dropped = true;
+        return false;
+      }
+      inner = new EngineSession(engine, path, declaredSize, mode, configText, depth + 1, budget);
+      inner.update(probe, 0, probed);
+      return true;
+    }
+  }
+
+  /** Mostly printable text, or an executable's or script's magic. */
+  static boolean worthRescanning(byte[] b, int n) {
+    if (n < 4) {
+      return false;
+    }
+    if (ELF.test(b, n) || PE.test(b, n) || (b[0] == '#' && b[1] == '!')) {
+      return true;
+    }
+    int printable = 0;
+    for (int i = 0; i < n; i++) {
+      int c = b[i] & 0xff;
+      if (c >= 0x20 && c < 0x7f || c == '\n' || c == '\r' || c == '\t') {
+        printable++;
+      }
+    }
+    return printable * 10 >= n * 9;
   }
 }

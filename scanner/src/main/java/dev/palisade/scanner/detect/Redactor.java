@@ -20,7 +20,13 @@ public final class Redactor {
       new Rewrite(Pattern.compile("(://[^:/@\\s\"']+:)[^@\\s/\"']+@"), "$1" + MASK + "@"),
       new Rewrite(Pattern.compile("(?i)(\\b(?:password|passwd|pass|pwd|secret|token|api[_-]?key|access[_-]?key|auth)[\"']?\\s*[=:]\\s*[\"']?)[^\\s\"'&,;]+"), "$1" + MASK),
       new Rewrite(Pattern.compile("(?i)(\\b(?:bearer|basic)\\s+)[A-Za-z0-9._~+/=-]{6,}"), "$1" + MASK),
-      new Rewrite(Pattern.compile("(?i)([?&](?:key|token|sig|signature|access_token|api_key)=)[^&\\s\"']+"), "$1" + MASK));
+      new Rewrite(Pattern.compile("(?i)([?&](?:key|token|sig|signature|access_token|api_key)=)[^&\\s\"']+"), "$1" + MASK),
+      // Secrets found by the secret.* rules: keep the kind (prefix), never the value.
+      new Rewrite(Pattern.compile("\\b(AKIA|ASIA)[A-Z2-7]{16}\\b"), "$1" + MASK),
+      new Rewrite(Pattern.compile("(?i)(aws_secret_access_key|secretaccesskey)([\"']?\\s*[:=]\\s*[\"']?)[A-Za-z0-9/+]{4,}"), "$1$2" + MASK),
+      new Rewrite(Pattern.compile("\\b(gh[pousr]_|github_pat_|glpat-|dckr_pat_|npm_|pypi-)[A-Za-z0-9_-]{8,}"), "$1" + MASK),
+      new Rewrite(Pattern.compile("(_authToken\\s*=\\s*)[^\\s\"']+"), "$1" + MASK),
+      new Rewrite(Pattern.compile("(PRIVATE KEY(?: BLOCK)?-----)(?:\\\\n|[\\s.])*[A-Za-z0-9+/=:-]+"), "$1" + MASK));
 
   /** Pool passwords ({@code -p x}); only where the text looks like miner arguments, so {@code mkdir -p dir} stays readable. */
   private static final Pattern MINER_ARGS = Pattern.compile("(?:^|\\s)(?:-o|--url|-u|--user)[ =]|stratum");

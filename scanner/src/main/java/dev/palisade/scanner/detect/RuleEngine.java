@@ -62,8 +62,11 @@ public final class RuleEngine implements Detector {
   final Map<String, KnownBadHash> knownBad;
   final Set<Long> knownBadSizes;
   final boolean knownBadWithoutSize;
+  /** Whether base64/hex runs in text are decoded and rescanned (see {@link EncodedBlobs}). */
+  final boolean decodeEncoded;
 
-  private RuleEngine(RuleSet set) {
+  private RuleEngine(RuleSet set, boolean decodeEncoded) {
+    this.decodeEncoded = decodeEncoded;
     this.ruleSet = set;
     this.info = set.info();
     this.rules = set.rules().toArray(new Rule[0]);
@@ -137,7 +140,15 @@ public final class RuleEngine implements Detector {
 
   /** Compiles a loaded rule set. */
   public static RuleEngine compile(RuleSet set) {
-    return new RuleEngine(set);
+    return new RuleEngine(set, true);
+  }
+
+  /**
+   * Compiles without decoding base64/hex runs: matches only what is literally in the bytes, as
+   * YARA does, for cross-checks and like-for-like benchmarks.
+   */
+  public static RuleEngine compileLiteralOnly(RuleSet set) {
+    return new RuleEngine(set, false);
   }
 
   /** Loads and compiles the rule set shipped with the scanner. */

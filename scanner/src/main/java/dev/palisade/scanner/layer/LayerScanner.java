@@ -104,6 +104,14 @@ public final class LayerScanner {
           collector.structureFinding("layer.link-escape", Severity.HIGH,
               "hard link pointing outside the image", path, PathNames.printable(target));
         }
+        // A hard link carries no bytes: its target's content was only ever checked under the
+        // target's own path, so one landing on a startup-hook or persistence path is reported.
+        String location = SensitiveLocations.match(path);
+        if (location != null) {
+          collector.structureFinding("layer.hardlink-to-sensitive-location", Severity.HIGH,
+              "hard link places another file's content at a startup-hook or persistence location (" + location + ")",
+              path, PathNames.printable(name) + " -> " + PathNames.printable(target));
+        }
       }
       String base = path.substring(path.lastIndexOf('/') + 1);
       String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";

@@ -1,6 +1,6 @@
 package dev.palisade.scanner.rules;
 
-/** File facts a condition can test, named {@code elf}, {@code pe}, {@code macho}, {@code elf.upx}, {@code go.buildinfo}. */
+/** File facts a condition can test, named {@code elf}, {@code pe}, {@code macho}, {@code elf.upx}, {@code go.buildinfo}, {@code file}. */
 public enum Fact {
   /** ELF magic at offset 0. */
   ELF("elf"),
@@ -11,7 +11,12 @@ public enum Fact {
   /** An ELF file that carries the UPX packer's {@code UPX!} marker or a {@code UPX0} section name. */
   ELF_UPX("elf.upx"),
   /** An executable (ELF, PE, Mach-O) that carries Go build info ({@code \xff Go buildinf:}). */
-  GO_BUILDINFO("go.buildinfo");
+  GO_BUILDINFO("go.buildinfo"),
+  /**
+   * True for every file that passed the rule's gate: for rules decided by path, mode and magic
+   * alone (a setuid script outside the system directories, a non-empty ld.so.preload).
+   */
+  FILE("file");
 
   private final String ruleName;
 

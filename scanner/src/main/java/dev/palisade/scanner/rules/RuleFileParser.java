@@ -26,7 +26,7 @@ final class RuleFileParser {
   private static final Pattern STRING_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,63}");
   private static final Set<String> RULE_KEYS = Set.of(
       "id", "title", "severity", "category", "description", "falsePositiveGuards", "scope", "gate", "strings", "condition");
-  private static final Set<String> GATE_KEYS = Set.of("magic", "minSize", "maxSize", "paths");
+  private static final Set<String> GATE_KEYS = Set.of("magic", "minSize", "maxSize", "paths", "mode");
   private static final Set<String> STRING_KEYS = Set.of("text", "hex", "regex", "wallet", "modifiers", "anchors", "maxLength");
 
   private RuleFileParser() {}
@@ -150,7 +150,16 @@ final class RuleFileParser {
         exclude.add(PathGlob.of(s));
       }
     }
-    return new Gate(magic, min, max, include, exclude);
+    int modeAny = 0;
+    for (String bit : f.texts(g, "mode", "gate.mode", false)) {
+      modeAny |= switch (bit) {
+        case "setuid" -> Gate.SETUID;
+        case "setgid" -> Gate.SETGID;
+        case "exec" -> Gate.EXEC;
+        default -> throw f.error("gate.mode", "'" + bit + "' is not one of setuid, setgid, exec");
+      };
+    }
+    return new Gate(magic, min, max, include, exclude, modeAny);
   }
 
   private static List<Magic> magic(Fields f, JsonNode item, String field) throws RuleValidationException {
@@ -350,7 +359,7 @@ final class RuleFileParser {
       String name = f.text(n, "fact", field + ".fact", true);
       Fact fact = Fact.fromRuleName(name);
       if (fact == null) {
-        throw f.error(field + ".fact", "'" + name + "' is not one of elf, pe, macho, elf.upx, go.buildinfo");
+        throw f.error(field + ".fact", "'" + name + "' is not one of elf, pe, macho, elf.upx, go.buildinfo, file");
       }
       return new Condition.FactIs(fact);
     }

@@ -97,12 +97,40 @@ public final class RuleSetLoader {
     }
     Source source = files(p.getParent());
     String name = p.getFileName().toString();
+    byte[] raw = source.read(name);
+    if (RulePack.isPack(raw)) {
+      return loadPack(name, raw);
+    }
     LocatedYaml doc = LocatedYaml.parse(name, canonical(source.read(name)));
     if (MANIFEST_FORMAT.equals(doc.root.path("format").asText())) {
       return fromManifest(source, name);
     }
     String stem = name.replaceFirst("\\.ya?ml$", "").toLowerCase(java.util.Locale.ROOT);
     return assemble(source, SET_NAME.matcher(stem).matches() ? stem : "local", "unversioned", List.of(name), null);
+  }
+
+  /** A {@link RulePack}: loaded from its files in memory, refused when its declared digest is not theirs. */
+  private static RuleSet loadPack(String where, byte[] raw) throws RuleSetException {
+    java.util.Map<String, byte[]> files = RulePack.unpack(where, raw);
+    if (!files.containsKey(MANIFEST_NAME)) {
+      throw new RuleSetException(where, "a rule pack must hold " + MANIFEST_NAME);
+    }
+    Source source = relative -> {
+      byte[] b = files.get(relative);
+      if (b == null) {
+        throw new RuleSetException(relative, "listed by the manifest but not in the pack " + where);
+      }
+      return b;
+    };
+    RuleSet set = fromManifest(source, MANIFEST_NAME);
+    String declared = RulePack.declaredDigest(raw);
+    if (!set.digest().equals(declared)) {
+      throw new RuleSetException(where, "digest mismatch: the pack declares " + declared + " but its files give " + set.digest());
+    }
+    if (!new java.util.TreeSet<>(set.files()).equals(files.keySet())) {
+      throw new RuleSetException(where, "the pack holds files its manifest does not list: " + files.keySet());
+    }
+    return set;
   }
 
   private static RuleSet fromManifest(Source source, String manifestName) throws RuleSetException {

@@ -72,6 +72,9 @@ public final class YaraExport {
     if (!gate.include().isEmpty() && gate.magic().isEmpty()) {
       return new Result(rule.id(), name, null, "its type test is path globs only, which YARA cannot see", dropped);
     }
+    if (gate.modeAny() != 0) {
+      return new Result(rule.id(), name, null, "its gate tests Unix mode bits, which YARA cannot see", dropped);
+    }
     if (!gate.include().isEmpty()) {
       dropped.add("paths.include " + gate.include());
     }
@@ -254,6 +257,8 @@ public final class YaraExport {
         }
         return "(" + String.join(" or ", alts) + ")";
       }
+      case FILE:
+        return "true";
       case ELF_UPX:
         strings.put("__fact_upx", "\"UPX!\"");
         strings.put("__fact_upx_section", "{ 00 55 50 58 30 00 }");

@@ -85,7 +85,7 @@ class DefaultRulesTest {
   void ruleSetIdentity() {
     RuleSetInfo info = engine.info();
     assertEquals("palisade-default", info.name());
-    assertEquals("1.0.0", info.version());
+    assertEquals("1.1.0", info.version());
     assertTrue(info.digest().matches("sha256:[0-9a-f]{64}"));
     assertEquals(rules.rules().size(), info.ruleCount());
     assertFalse(rules.knownBad().isEmpty());

@@ -18,7 +18,7 @@ import java.util.Random;
  * One test sample from a cases file under {@code src/test/resources/detect/}: bytes built in the
  * test (a tiny ELF header, text, wide text, hex, filler), and what one rule should say about them.
  */
-record SampleCase(String name, String rule, boolean expectMatch, boolean config, String path, byte[] bytes) {
+record SampleCase(String name, String rule, boolean expectMatch, boolean config, String path, int mode, byte[] bytes) {
 
   static final String ANY_RULE = "*";
 
@@ -87,6 +87,12 @@ record SampleCase(String name, String rule, boolean expectMatch, boolean config,
           bytes.writeBytes(substitute(part.get("wide").asText()).getBytes(StandardCharsets.UTF_16LE));
         } else if (part.has("hex")) {
           bytes.writeBytes(HexFormat.of().parseHex(part.get("hex").asText().replaceAll("\\s+", "")));
+        } else if (part.has("base64")) {
+          // Payloads hidden as base64 / hex text: the engine must decode and rescan them.
+          bytes.writeBytes(java.util.Base64.getEncoder().encode(substitute(part.get("base64").asText()).getBytes(StandardCharsets.ISO_8859_1)));
+        } else if (part.has("hexenc")) {
+          bytes.writeBytes(HexFormat.of().formatHex(substitute(part.get("hexenc").asText()).getBytes(StandardCharsets.ISO_8859_1))
+              .getBytes(StandardCharsets.US_ASCII));
         } else if (part.has("filler")) {
           bytes.writeBytes(filler(part.get("filler").asInt(), name.hashCode() * 31L + partNo));
         } else {
@@ -99,7 +105,8 @@ record SampleCase(String name, String rule, boolean expectMatch, boolean config,
         throw new IOException(name + ": expect must be match or no-match");
       }
       out.add(new SampleCase(name, c.get("rule").asText(), expect.equals("match"),
-          c.path("scope").asText("files").equals("config"), c.path("path").asText("sample"), bytes.toByteArray()));
+          c.path("scope").asText("files").equals("config"), c.path("path").asText("sample"),
+          Integer.parseInt(c.path("mode").asText("0755"), 8), bytes.toByteArray()));
     }
     return out;
   }
@@ -113,7 +120,7 @@ record SampleCase(String name, String rule, boolean expectMatch, boolean config,
   }
 
   List<Detection> runFile(Detector detector, String asPath, int chunk) {
-    MatchSession s = detector.open(new FileContext(asPath, bytes.length, 0755));
+    MatchSession s = detector.open(new FileContext(asPath, bytes.length, mode));
     for (int pos = 0; pos < bytes.length && s.wantsMore(); pos += chunk) {
       s.update(bytes, pos, Math.min(chunk, bytes.length - pos));
     }

@@ -115,6 +115,45 @@ class ImageScannerTest {
     assertEquals(ScanStatus.INCOMPLETE, report.status());
   }
 
+  @Test
+  void hardLinkInALaterLayerOntoAStartupHookPathIsAFinding() throws Exception {
+    // The payload sits at a harmless path, where the .pth rule never looks; a later layer gives it
+    // a second name in dist-packages, with no bytes of its own for any content rule to see.
+    byte[] payload = new TarBuilder().file("usr/share/doc/x/notes.txt",
+        "import os; exec(__import__('base64').b64decode('aWQ='))\n").build();
+    byte[] link = new TarBuilder().hardlink("usr/lib/python3/dist-packages/x.pth", "usr/share/doc/x/notes.txt").build();
+    ScanReport report = scan(new OciLayoutBuilder().layer(payload, Compression.GZIP).layer(link, Compression.GZIP));
+    assertEquals(ScanStatus.FINDINGS, report.status());
+    List<Finding> found = at(report, "usr/lib/python3/dist-packages/x.pth").stream()
+        .filter(f -> f.ruleId().equals("layer.hardlink-to-sensitive-location")).toList();
+    assertEquals(1, found.size(), report.findings().toString());
+    assertEquals(dev.palisade.scanner.detect.Severity.HIGH, found.get(0).severity());
+    assertEquals("usr/lib/python3/dist-packages/x.pth -> usr/share/doc/x/notes.txt", found.get(0).evidence());
+  }
+
+  @Test
+  void hardLinksOntoPersistencePathsAreFindings() throws Exception {
+    String[] places = {"etc/ld.so.preload", "etc/cron.d/x", "etc/systemd/system/x.service", "root/.ssh/authorized_keys",
+        "./usr/local/lib/python3.11/site-packages/y.pth"};
+    TarBuilder links = new TarBuilder();
+    for (String place : places) {
+      links.hardlink(place, "tmp/blob");
+    }
+    ScanReport report = scan(new OciLayoutBuilder().layer(new TarBuilder().file("tmp/blob", "x\n").build(), Compression.GZIP)
+        .layer(links.build(), Compression.NONE));
+    assertEquals(places.length, report.findings().stream()
+        .filter(f -> f.ruleId().equals("layer.hardlink-to-sensitive-location")).count(), report.findings().toString());
+  }
+
+  @Test
+  void hardLinkBetweenOrdinaryFilesIsNotAFinding() throws Exception {
+    byte[] perl = new TarBuilder().file("usr/bin/perl", new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0}, 0755).build();
+    byte[] link = new TarBuilder().hardlink("usr/bin/perl5.36", "usr/bin/perl").build();
+    ScanReport report = scan(new OciLayoutBuilder().layer(perl, Compression.GZIP).layer(link, Compression.GZIP));
+    assertEquals(ScanStatus.CLEAN, report.status(), report.findings().toString());
+    assertEquals(List.of(), report.findings());
+  }
+
   private static byte[] zip(String name, byte[] content) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(out)) {

@@ -52,7 +52,7 @@ class RuleSetLoaderTest {
     RuleSet a = RuleSetLoader.load(policies());
     RuleSet b = RuleSetLoader.load(policies().resolve("ruleset.yaml"));
     assertEquals("palisade-default", a.name());
-    assertEquals("1.0.0", a.version());
+    assertEquals("1.1.0", a.version());
     assertEquals(a.digest(), b.digest());
     assertTrue(a.files().contains("rules/miners.yaml") && a.files().contains("ruleset.yaml"));
     assertTrue(a.rules().size() >= 15, "rules: " + a.rules().size());

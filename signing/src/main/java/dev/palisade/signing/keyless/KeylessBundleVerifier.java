@@ -1,0 +1,99 @@
+package dev.palisade.signing.keyless;
+
+import dev.palisade.signing.SigningException;
+import dev.palisade.signing.policy.Identity;
+import dev.palisade.signing.verify.BundleRejection;
+import dev.palisade.signing.verify.Failure;
+import dev.sigstore.KeylessVerificationException;
+import dev.sigstore.KeylessVerifier;
+import dev.sigstore.TrustedRootProvider;
+import dev.sigstore.VerificationOptions;
+import dev.sigstore.bundle.Bundle;
+import dev.sigstore.bundle.BundleParseException;
+import dev.sigstore.strings.StringMatcher;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keyless bundles (Fulcio certificate, Rekor entry, timestamps) verified by sigstore-java's
+ * unmodified {@link KeylessVerifier} against a trusted root read from a file: fully offline. We only
+ * translate the policy's identities into its certificate matchers and its failures into ours.
+ */
+public final class KeylessBundleVerifier {
+
+  private final KeylessVerifier verifier;
+  private final Path trustedRoot;
+
+  public KeylessBundleVerifier(Path trustedRoot) throws SigningException {
+    this.trustedRoot = trustedRoot;
+    try {
+      this.verifier = KeylessVerifier.builder().trustedRootProvider(TrustedRootProvider.from(trustedRoot)).build();
+    } catch (Exception e) {
+      throw new SigningException("cannot load the Sigstore trusted root " + trustedRoot + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Path trustedRoot() {
+    return trustedRoot;
+  }
+
+  /**
+   * Verifies a bundle over an artifact digest (for DSSE bundles: the statement's subject digest).
+   *
+   * @return the signer as {@code SAN (issuer)}
+   */
+  public String verify(byte[] bundleJson, byte[] artifactSha256, List<Identity.Certificate> identities) throws BundleRejection {
+    if (identities.isEmpty()) {
+      throw new BundleRejection(Failure.SIGNER_NOT_TRUSTED, "is keyless, and no certificate identity is trusted here");
+    }
+    Bundle bundle;
+    try {
+      bundle = Bundle.from(new StringReader(new String(bundleJson, StandardCharsets.UTF_8)));
+    } catch (BundleParseException | RuntimeException e) {
+      throw new BundleRejection(Failure.SIGNATURE_INVALID, "is not a keyless bundle sigstore-java can read: " + e.getMessage());
+    }
+    // First without identity constraints: a bundle that fails here is broken or from an untrusted CA/log.
+    try {
+      verifier.verify(artifactSha256, bundle, VerificationOptions.empty());
+    } catch (KeylessVerificationException e) {
+      throw new BundleRejection(classify(e), "keyless verification failed: " + e.getMessage());
+    }
+    X509Certificate leaf = (X509Certificate) bundle.getCertPath().getCertificates().get(0);
+    List<VerificationOptions.CertificateMatcher> matchers = new ArrayList<>();
+    try {
+      for (Identity.Certificate identity : identities) {
+        matchers.add(VerificationOptions.CertificateMatcher.fulcio()
+            .subjectAlternativeName(identity.san() != null ? StringMatcher.string(identity.san()) : StringMatcher.regex(identity.sanRegexp().pattern()))
+            .issuer(identity.issuer() != null ? StringMatcher.string(identity.issuer()) : StringMatcher.regex(identity.issuerRegexp().pattern()))
+            .build());
+      }
+      verifier.verify(artifactSha256, bundle, VerificationOptions.builder().addAllCertificateMatchers(matchers).build());
+    } catch (KeylessVerificationException e) {
+      throw new BundleRejection(Failure.SIGNER_NOT_TRUSTED, "is signed by " + CertificateNames.describe(leaf) + ", not an accepted identity");
+    } catch (dev.sigstore.strings.RegexSyntaxException e) {
+      throw new BundleRejection(Failure.SIGNER_NOT_TRUSTED, "an identity regexp is invalid: " + e.getMessage());
+    }
+    return CertificateNames.describe(leaf);
+  }
+
+  /**
+   * A certificate that does not chain to a trusted CA, or an entry in a log we do not know, means
+   * someone we do not trust signed: "signer not trusted". Everything else (signature, digests,
+   * inclusion proof, checkpoint) means the bundle is broken or forged: "signature invalid".
+   */
+  private static Failure classify(KeylessVerificationException e) {
+    StringBuilder messages = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      messages.append(t.getMessage()).append('\n');
+    }
+    String text = messages.toString();
+    if (text.startsWith("Fulcio certificate was not valid") || text.contains("does not match any provided transparency logs")) {
+      return Failure.SIGNER_NOT_TRUSTED;
+    }
+    return Failure.SIGNATURE_INVALID;
+  }
+}
