@@ -2,6 +2,9 @@ package dev.palisade.oci.source;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,7 +38,66 @@ final class TarArchiveFiles implements LayoutFiles {
   @Override
   public InputStream open(String path) throws IOException {
     TarArchiveEntry entry = resolve(path);
-    return entry == null ? null : tar.getInputStream(entry);
+    if (entry == null) {
+      return null;
+    }
+    if (entry.isSparse()) {
+      // Sparse entries need commons-compress's reassembly; image archives never hold them.
+      throw new IOException("entry '" + path + "' in " + archive + " is a sparse file, which image archives never hold");
+    }
+    // Each stream gets its own channel: TarFile's shared channel seeks and reads without a lock,
+    // and layers are read in parallel, so sharing it would interleave their bytes.
+    FileChannel channel = FileChannel.open(archive, StandardOpenOption.READ);
+    try {
+      channel.position(entry.getDataOffset());
+      return new BoundedInputStream(Channels.newInputStream(channel), entry.getSize());
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Exactly {@code size} bytes from the entry's data; closing it closes its channel. */
+  private static final class BoundedInputStream extends java.io.FilterInputStream {
+    private long remaining;
+
+    BoundedInputStream(InputStream in, long size) {
+      super(in);
+      this.remaining = size;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = super.read(buffer, offset, (int) Math.min(length, remaining));
+      if (n > 0) {
+        remaining -= n;
+      } else if (n < 0) {
+        throw new java.io.EOFException("archive ends inside an entry (" + remaining + " bytes missing)");
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(Math.min(n, remaining));
+      remaining -= skipped;
+      return skipped;
+    }
+
+    @Override
+    public int available() throws IOException {
+      return (int) Math.min(super.available(), remaining);
+    }
   }
 
   @Override
