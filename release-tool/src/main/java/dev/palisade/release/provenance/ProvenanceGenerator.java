@@ -48,7 +48,8 @@ public final class ProvenanceGenerator {
 
     Map<String, Object> external = new LinkedHashMap<>();
     Map<String, Object> workflow = new LinkedHashMap<>();
-    workflow.put("ref", env.getOrDefault("GITHUB_WORKFLOW_REF", ""));
+    // As SLSA's GitHub workflow build type: ref = the git ref the workflow ran at (refs/tags/v1.2.3), path separate.
+    workflow.put("ref", workflowGitRef(env.getOrDefault("GITHUB_WORKFLOW_REF", "")));
     workflow.put("repository", env.containsKey("GITHUB_REPOSITORY")
         ? env.getOrDefault("GITHUB_SERVER_URL", "https://github.com") + "/" + env.get("GITHUB_REPOSITORY") : sourceUrl);
     workflow.put("path", workflowPath(env.getOrDefault("GITHUB_WORKFLOW_REF", "")));
@@ -117,6 +118,12 @@ public final class ProvenanceGenerator {
     }
     return env.getOrDefault("GITHUB_SERVER_URL", "https://github.com") + "/" + env.get("GITHUB_REPOSITORY")
         + "/actions/runs/" + env.get("GITHUB_RUN_ID") + "/attempts/" + env.getOrDefault("GITHUB_RUN_ATTEMPT", "1");
+  }
+
+  private static String workflowGitRef(String workflowRef) {
+    // OWNER/REPO/.github/workflows/release.yml@refs/tags/v1.2.3 -> refs/tags/v1.2.3
+    int at = workflowRef.indexOf('@');
+    return at < 0 ? "" : workflowRef.substring(at + 1);
   }
 
   private static String workflowPath(String workflowRef) {

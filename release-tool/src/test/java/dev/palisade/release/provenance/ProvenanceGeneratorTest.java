@@ -58,8 +58,7 @@ class ProvenanceGeneratorTest {
     JsonNode def = p.path("predicate").path("buildDefinition");
     assertEquals(ProvenanceGenerator.BUILD_TYPE, def.path("buildType").asText());
     JsonNode ext = def.path("externalParameters");
-    assertEquals("palisade-dev/palisade/.github/workflows/release.yml@refs/tags/v1.0.0",
-        ext.path("workflow").path("ref").asText());
+    assertEquals("refs/tags/v1.0.0", ext.path("workflow").path("ref").asText());
     assertEquals("https://github.com/palisade-dev/palisade", ext.path("workflow").path("repository").asText());
     assertEquals(".github/workflows/release.yml", ext.path("workflow").path("path").asText());
     assertEquals("refs/tags/v1.0.0", ext.path("source").path("ref").asText());

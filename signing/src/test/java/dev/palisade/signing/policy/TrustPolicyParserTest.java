@@ -58,7 +58,7 @@ class TrustPolicyParserTest {
   void theShippedPoliciesAreValid() throws Exception {
     Path shipped = Path.of("..", "policies", "trust");
     TrustPolicy releases = TrustPolicyParser.parse(shipped.resolve("palisade-releases.yaml"));
-    PolicyRule rule = releases.ruleFor("ghcr.io/OWNER/palisade-gateway").orElseThrow();
+    PolicyRule rule = releases.ruleFor("ghcr.io/palisade-dev/gateway").orElseThrow();
     assertTrue(rule.transparencyLogRequired());
     assertEquals(2, rule.attestations().size());
     TrustPolicy airGapped = TrustPolicyParser.parse(shipped.resolve("air-gapped.yaml"));
