@@ -2,12 +2,14 @@
 # The release-tool main job, offline (no registry, no Docker daemon), from a fresh clone:
 #   1. builds the gateway and records its runtime classpath (release/prepare-gateway.sh),
 #   2. builds release-tool and scanner,
-#   3. runs the whole pipeline as a snapshot into an OCI layout: base assembled from the pinned
+#   3. makes a throwaway signing key (CI signs keyless instead),
+#   4. runs the whole pipeline as a snapshot into an OCI layout: base assembled from the pinned
 #      .debs (first run downloads ~48 MB from deb.debian.org, cached in ~/.cache/palisade;
 #      pass --deb-dir DIR through RELEASE_ARGS on machines without a mirror), jib image, scan gate,
-#      SBOM, provenance,
-#   4. scans the result again with the scanner CLI, as anyone receiving the image would,
-#   5. prints the digest, the SBOM component count and the scan status.
+#      SBOM, provenance, signature and attestations attached as OCI referrers,
+#   5. verifies the signature and both attestations with the scanner CLI,
+#   6. scans the result again, as anyone receiving the image would, and prints the digest, the SBOM
+#      component count, the scan and the verification results.
 # Usage: release/main-job.sh [extra mvn args, e.g. -o]   (RELEASE_ARGS="--deb-dir DIR" for offline bases)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,21 +17,34 @@ cd "$root"
 image_dir=target/release/image
 out_dir=target/release
 
-echo "== 1/4 gateway build and runtime classpath"
+echo "== 1/6 gateway build and runtime classpath"
 release/prepare-gateway.sh "$@"
-echo "== 2/4 release-tool and scanner"
+echo "== 2/6 release-tool and scanner"
 mvn -q -B -ntp -pl release-tool,scanner -am -DskipTests "$@" package
 mkdir -p "$out_dir"
-echo "== 3/4 release --snapshot --to oci:$image_dir"
+rm -rf "$image_dir" "$out_dir/demo.key" "$out_dir/demo.pub"
+echo "== 3/6 a throwaway signing key (offline stand-in for the release workflow's keyless identity)"
+# The password travels in the environment, never on a command line.
+COSIGN_PASSWORD="$(head -c 24 /dev/urandom | base64)"
+export COSIGN_PASSWORD
+bin/release-tool keygen --output-prefix "$out_dir/demo"
+echo "== 4/6 release --snapshot --to oci:$image_dir --sign-key $out_dir/demo.key"
 # shellcheck disable=SC2086
-bin/release-tool release --snapshot --to "oci:$image_dir" --out-dir "$out_dir" --json ${RELEASE_ARGS:-} \
-  > "$out_dir/result.json"
-echo "== 4/4 scanner scan oci:$image_dir"
+bin/release-tool release --snapshot --to "oci:$image_dir" --out-dir "$out_dir" --json \
+  --sign-key "$out_dir/demo.key" ${RELEASE_ARGS:-} > "$out_dir/result.json"
+unset COSIGN_PASSWORD
+echo "== 5/6 scanner verify oci:$image_dir (signature, SBOM and provenance attestations)"
+set +e
+bin/scanner verify "oci:$image_dir" --key "$out_dir/demo.pub" \
+  --require-attestation https://cyclonedx.org/bom --require-attestation https://slsa.dev/provenance/v1
+verify_exit=$?
+set -e
+echo "== 6/6 scanner scan oci:$image_dir"
 set +e
 bin/scanner scan "oci:$image_dir" --format json -o "$out_dir/rescan.json"
 scan_exit=$?
 set -e
-python3 - "$out_dir/result.json" "$out_dir/rescan.json" "$scan_exit" <<'PY'
+python3 - "$out_dir/result.json" "$out_dir/rescan.json" "$scan_exit" "$verify_exit" <<'PY'
 import json, sys
 result = json.load(open(sys.argv[1]))
 status = {0: "clean", 1: "FINDINGS", 2: "INCOMPLETE"}.get(int(sys.argv[3]), "error " + sys.argv[3])
@@ -40,5 +55,7 @@ print("version          ", result["version"])
 print("SBOM components  ", result["sbomComponents"], "(" + result["sbom"] + ")")
 print("release scan gate", result["scan"])
 print("scanner scan     ", status, "(" + sys.argv[2] + ")")
+print("scanner verify   ", "verified" if sys.argv[4] == "0" else "FAILED (exit " + sys.argv[4] + ")")
 PY
+[ "$verify_exit" -eq 0 ] || exit "$verify_exit"
 exit "$scan_exit"
