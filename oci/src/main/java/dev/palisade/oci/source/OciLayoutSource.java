@@ -81,6 +81,10 @@ public final class OciLayoutSource implements ImageSource {
     List<Descriptor> candidates = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Descriptor entry : index.manifests()) {
+      if (entry.artifactType() != null) {
+        // Signatures and attestations stored beside the image (OCI referrers) are not images.
+        continue;
+      }
       String name = entry.annotations().get(REF_NAME);
       if (name != null) {
         names.add(name);

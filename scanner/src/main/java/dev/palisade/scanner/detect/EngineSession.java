@@ -56,6 +56,7 @@ final class EngineSession implements MatchSession, ConditionNode.State {
   private final boolean configText;
   private final int depth;
   private final EncodedBlobs.Budget budget;
+  private final PathGates.Memo globs;
   private EncodedBlobs decoder;
   private final List<Detection> hidden = new ArrayList<>();
 
@@ -116,12 +117,13 @@ final class EngineSession implements MatchSession, ConditionNode.State {
     matched = new boolean[engine.strings.length];
     firstOffset = new long[engine.strings.length];
     evidence = new String[engine.strings.length];
+    globs = engine.pathGates.memo(path);
     int n = 0;
     for (int r = 0; r < rules; r++) {
       Rule rule = engine.rules[r];
       admitted[r] = configText
           ? rule.scope().contains(Scope.CONFIG)
-          : rule.scope().contains(Scope.FILES) && rule.gate().admitsHeader(path, size) && rule.gate().admitsMode(mode);
+          : rule.scope().contains(Scope.FILES) && rule.gate().admitsMode(mode) && globs.admitsHeader(r, rule.gate(), size);
       n += admitted[r] ? 1 : 0;
     }
     boolean maybeHash = !configText && hashPossibleBySize(size);
@@ -177,7 +179,7 @@ final class EngineSession implements MatchSession, ConditionNode.State {
     }
     EnumSet<WalletKind> walletKinds = EnumSet.noneOf(WalletKind.class);
     for (int r = 0; r < engine.rules.length; r++) {
-      if (!admitted[r] || !(configText || typeTest(engine.rules[r].gate()))) {
+      if (!admitted[r] || !(configText || typeTest(r, engine.rules[r].gate()))) {
         continue;
       }
       live[r] = true;
@@ -220,7 +222,7 @@ final class EngineSession implements MatchSession, ConditionNode.State {
     }
   }
 
-  private boolean typeTest(Gate g) {
+  private boolean typeTest(int r, Gate g) {
     if (!g.hasTypeTest()) {
       return true;
     }
@@ -229,7 +231,7 @@ final class EngineSession implements MatchSession, ConditionNode.State {
         return true;
       }
     }
-    return g.includesPath(path);
+    return globs.includesPath(r);
   }
 
   /**

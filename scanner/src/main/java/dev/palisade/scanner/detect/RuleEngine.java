@@ -64,6 +64,7 @@ public final class RuleEngine implements Detector {
   final boolean knownBadWithoutSize;
   /** Whether base64/hex runs in text are decoded and rescanned (see {@link EncodedBlobs}). */
   final boolean decodeEncoded;
+  final PathGates pathGates;
 
   private RuleEngine(RuleSet set, boolean decodeEncoded) {
     this.decodeEncoded = decodeEncoded;
@@ -75,6 +76,7 @@ public final class RuleEngine implements Detector {
     this.ruleUsesFacts = new boolean[rules.length];
     this.ruleHasAtoms = new boolean[rules.length];
     this.walletKindsOfRule = new ArrayList<>();
+    this.pathGates = new PathGates(rules);
     List<StringDef> allStrings = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
     List<Atom> atomList = new ArrayList<>();
