@@ -12,6 +12,7 @@ import dev.palisade.scanner.image.ImageScanner;
 import dev.palisade.scanner.report.TableReport;
 import dev.palisade.scanner.source.ImageSources;
 import dev.palisade.scanner.source.ImageSpec;
+import dev.palisade.scanner.verify.DaemonLoader;
 import dev.palisade.scanner.verify.ImageResolver;
 import dev.palisade.scanner.verify.ImageVerificationRun;
 import dev.palisade.scanner.verify.LayoutWriter;
@@ -30,13 +31,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code scanner pull IMAGE --to oci:DIR}: verify, then scan, and only then write the image. */
+/** {@code scanner pull IMAGE --to oci:DIR|docker-daemon}: verify, then scan, and only then write or load the image. */
 @Command(
     name = "pull",
     mixinStandardHelpOptions = true,
     description = {
       "Pulls a registry image by digest only if it verifies (as in 'verify') and its scan is clean.",
       "On any failure nothing is written. The layout receives the image and its bundles, so it verifies offline.",
+      "--to docker-daemon loads the image (by digest) into the Docker daemon at DOCKER_HOST, tagged with its registry name.",
     })
 public final class PullCommand implements Callable<Integer> {
 
@@ -45,7 +47,8 @@ public final class PullCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IMAGE", description = "Registry reference (host/repo:tag or host/repo@sha256:...).")
   String image;
 
-  @Option(names = "--to", required = true, paramLabel = "oci:DIR", description = "Where the image goes: a new OCI layout directory.")
+  @Option(names = "--to", required = true, paramLabel = "oci:DIR|docker-daemon",
+      description = "Where the image goes: a new OCI layout directory, or the Docker daemon (DOCKER_HOST).")
   String to;
 
   @Option(names = "--fail-on", defaultValue = "low", paramLabel = "SEVERITY",
@@ -58,10 +61,11 @@ public final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!to.startsWith("oci:") || to.length() == 4) {
-      throw new UsageException("--to takes oci:DIR (docker-daemon is not supported yet), not '" + to + "'");
+    boolean daemon = to.equals("docker-daemon");
+    if (!daemon && (!to.startsWith("oci:") || to.length() == 4)) {
+      throw new UsageException("--to takes oci:DIR or docker-daemon, not '" + to + "'");
     }
-    Path target = Path.of(to.substring(4));
+    Path target = daemon ? null : Path.of(to.substring(4));
     Severity threshold = Severity.parse(failOn);
     if (threshold == null) {
       throw new UsageException("--fail-on must be one of info, low, medium, high, critical, not '" + failOn + "'");
@@ -73,7 +77,9 @@ public final class PullCommand implements Callable<Integer> {
     registries.prepare();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (ResolvedImage resolved = ImageResolver.resolve(image, null, registries, note -> { })) {
+    // The daemon is reached first, so an unreachable one is reported before any download; it is changed only at the end.
+    try (DaemonLoader loader = daemon ? DaemonLoader.connect() : null;
+        ResolvedImage resolved = ImageResolver.resolve(image, null, registries, note -> { })) {
       ImageVerification verification;
       try {
         verification = ImageVerificationRun.run(resolved, trust);
@@ -100,6 +106,14 @@ public final class PullCommand implements Callable<Integer> {
         return ExitCodes.INCOMPLETE;
       }
       String tag = resolved.reference().tag() != null ? resolved.reference().tag() : resolved.digest().toTagForm();
+      if (daemon) {
+        String name = resolved.repositoryPath() + ":" + tag;
+        String id = loader.load(resolved, name);
+        out.println("Pulled " + resolved.reference() + " into the Docker daemon at " + loader.host() + " as " + name
+            + " (image " + id + "; verified, scan clean)");
+        out.flush();
+        return ExitCodes.CLEAN;
+      }
       LayoutWriter.write(resolved, resolved.store().bundles(resolved.digest()), target, tag);
       out.println("Pulled " + resolved.reference() + " to oci:" + target + ":" + tag + " (verified, scan clean)");
       out.flush();

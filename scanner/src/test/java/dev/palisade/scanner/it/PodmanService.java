@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * container as root. Running containers does not work here, and is not needed: images are
  * pulled, inspected and saved.
  */
-final class PodmanService implements AutoCloseable {
+public final class PodmanService implements AutoCloseable {
 
   private static final Duration START_DEADLINE = Duration.ofSeconds(30);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -58,7 +58,7 @@ final class PodmanService implements AutoCloseable {
    * @param insecureRegistries HOST:PORT of registries to reach over plain HTTP
    * @throws IllegalStateException when podman is not installed (naming the package) or does not start
    */
-  static PodmanService start(List<String> insecureRegistries) {
+  public static PodmanService start(List<String> insecureRegistries) {
     Path binary = RequiredBinaries.require("podman", "podman");
     Path dir;
     try {
@@ -82,7 +82,7 @@ final class PodmanService implements AutoCloseable {
   }
 
   /** {@code unix:///.../podman.sock}, for {@code DOCKER_HOST}. */
-  String dockerHost() {
+  public String dockerHost() {
     return "unix://" + socket;
   }
 
