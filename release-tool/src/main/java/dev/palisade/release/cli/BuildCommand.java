@@ -24,6 +24,7 @@ final class BuildCommand implements Callable<Integer>, ReleaseCli.EnvironmentAwa
 
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
+  @Mixin SignedTagOptions signedTag;
 
   @Option(names = "--to", paramLabel = "TARGET", defaultValue = "oci:target/release/image",
       description = "oci:DIR or docker-archive:FILE (default: ${DEFAULT-VALUE}).")
@@ -45,7 +46,7 @@ final class BuildCommand implements Callable<Integer>, ReleaseCli.EnvironmentAwa
     if (target.kind() == ImageTarget.Kind.REGISTRY) {
       throw new UsageException("build writes files; use 'release --to " + to + "' to scan and push");
     }
-    BuildStage.Inputs in = common.inputs(env);
+    BuildStage.Inputs in = signedTag.apply(common.inputs(env));
     var events = Output.progress(spec.commandLine().getErr(), json);
     Path layout = target.kind() == ImageTarget.Kind.OCI_LAYOUT ? target.path() : WorkDirs.temporary(in.cacheDir());
     ImageExporter.prepareLayoutDir(layout);

@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
       BuildCommand.class,
       CompareCommand.class,
       VerifyReproducibleCommand.class,
+      SbomCommand.class,
+      ProvenanceCommand.class,
+      PushCommand.class,
       ReleaseCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -62,6 +62,7 @@ final class ReleaseCommand implements Callable<Integer>, ReleaseCli.EnvironmentA
 
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
+  @Mixin SignedTagOptions signedTag;
   @Mixin RegistryOptions registry;
   @Mixin SigningOptions signing;
 
@@ -120,7 +121,7 @@ final class ReleaseCommand implements Callable<Integer>, ReleaseCli.EnvironmentA
     }
     PrintWriter out = spec.commandLine().getOut();
     var events = Output.progress(spec.commandLine().getErr(), json);
-    BuildStage.Inputs in = common.inputs(env);
+    BuildStage.Inputs in = signedTag.apply(common.inputs(env));
     Path layout = target.kind() == ImageTarget.Kind.OCI_LAYOUT ? target.path() : WorkDirs.temporary(in.cacheDir());
     ImageExporter.prepareLayoutDir(layout);
     try {

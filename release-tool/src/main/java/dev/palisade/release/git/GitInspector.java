@@ -12,11 +12,17 @@ import java.util.TreeSet;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.Config;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.GpgConfig;
+import org.eclipse.jgit.lib.SignatureVerifier;
+import org.eclipse.jgit.lib.SignatureVerifiers;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevObject;
+import org.eclipse.jgit.revwalk.RevTag;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
@@ -36,6 +42,14 @@ public final class GitInspector {
    * @param allowSnapshot build without a release tag on HEAD (the version then says "snapshot")
    */
   public static GitFacts inspect(Path workTree, boolean allowSnapshot) throws ReleaseException {
+    return inspect(workTree, allowSnapshot, null);
+  }
+
+  /**
+   * As {@link #inspect(Path, boolean)}; with {@code allowedSigners}, the release tag must also be an
+   * annotated tag whose SSH signature verifies with a key that file allows for the tagger.
+   */
+  public static GitFacts inspect(Path workTree, boolean allowSnapshot, Path allowedSigners) throws ReleaseException {
     try (Repository repo = open(workTree); Git git = new Git(repo)) {
       ObjectId head = repo.resolve(Constants.HEAD);
       if (head == null) {
@@ -55,6 +69,9 @@ public final class GitInspector {
         }
         String version = "0.0.0-snapshot." + SNAPSHOT_STAMP.format(commitTime) + "." + head.name().substring(0, 12);
         return new GitFacts(version, null, head.name(), commitTime, true);
+      }
+      if (allowedSigners != null) {
+        verifySignedTag(repo, tag, allowedSigners);
       }
       return new GitFacts(VersionTags.versionOf(tag).orElseThrow(), tag, head.name(), commitTime, false);
     } catch (IOException e) {
@@ -107,5 +124,45 @@ public final class GitInspector {
       }
     }
     return onHead.isEmpty() ? null : onHead.last();
+  }
+
+  /**
+   * The tag must be annotated and carry an SSH signature that JGit's SSH verifier (from
+   * org.eclipse.jgit.ssh.apache, found through ServiceLoader) accepts with {@code allowedSigners}:
+   * a key listed there for the tagger's email, namespace "git", valid at the signing time.
+   */
+  static void verifySignedTag(Repository repo, String tag, Path allowedSigners) throws IOException, ReleaseException {
+    Ref ref = repo.exactRef(Constants.R_TAGS + tag);
+    RevObject object;
+    try (RevWalk walk = new RevWalk(repo)) {
+      object = walk.parseAny(ref.getObjectId());
+    }
+    if (!(object instanceof RevTag revTag)) {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: " + tag + " is a lightweight tag, not a"
+          + " signed annotated tag; create it with 'git tag -s " + tag + "' (gpg.format=ssh)");
+    }
+    byte[] signature = revTag.getRawGpgSignature();
+    if (signature == null) {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + " is not signed; create it"
+          + " with 'git tag -s " + tag + "' (gpg.format=ssh)");
+    }
+    if (SignatureVerifiers.getFormat(signature) != GpgConfig.GpgFormat.SSH) {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + " has a "
+          + SignatureVerifiers.getFormat(signature) + " signature; only SSH signatures are verified (against"
+          + " --allowed-signers)");
+    }
+    Config config = new Config();
+    config.setString("gpg", null, "format", "ssh");
+    config.setString("gpg", "ssh", "allowedSignersFile", allowedSigners.toAbsolutePath().toString());
+    SignatureVerifier.SignatureVerification v = SignatureVerifiers.verify(repo, new GpgConfig(config), revTag);
+    if (v == null) {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: no SSH signature verifier available"
+          + " (org.eclipse.jgit.ssh.apache missing from the classpath); tag " + tag + " not verified");
+    }
+    if (!v.verified() || v.trustLevel() == SignatureVerifier.TrustLevel.NEVER) {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: the signature on tag " + tag
+          + " is not accepted by " + allowedSigners + ": " + (v.message() == null ? "not verified" : v.message())
+          + (v.keyFingerprint() == null ? "" : " (key " + v.keyFingerprint() + ")"));
+    }
   }
 }

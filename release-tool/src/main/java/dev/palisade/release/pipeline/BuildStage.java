@@ -27,7 +27,13 @@ public final class BuildStage {
    * @param debDir optional directory of pre-downloaded .deb files
    */
   public record Inputs(Path repo, Path baseConfig, Path imageConfig, boolean snapshot, Path cacheDir, Path debDir,
-      String toolVersion) {}
+      String toolVersion, Path allowedSigners) {
+    /** Without a signed-tag requirement. */
+    public Inputs(Path repo, Path baseConfig, Path imageConfig, boolean snapshot, Path cacheDir, Path debDir,
+        String toolVersion) {
+      this(repo, baseConfig, imageConfig, snapshot, cacheDir, debDir, toolVersion, null);
+    }
+  }
 
   private final Consumer<ReleaseEvent> events;
 
@@ -36,7 +42,10 @@ public final class BuildStage {
   }
 
   public GitFacts git(Inputs in) throws ReleaseException {
-    GitFacts git = GitInspector.inspect(in.repo(), in.snapshot());
+    GitFacts git = GitInspector.inspect(in.repo(), in.snapshot(), in.allowedSigners());
+    if (in.allowedSigners() != null) {
+      events.accept(new ReleaseEvent("git", "tag " + git.tag() + " signed by a key in " + in.allowedSigners()));
+    }
     events.accept(new ReleaseEvent("git", "version " + git.version() + " at " + git.shortCommit() + " ("
         + git.commitTime() + ")"));
     return git;

@@ -40,13 +40,23 @@ public final class LayoutPusher {
 
   /** @return the reference by digest of what the registry now holds */
   public ImageReference push(BuiltImage image, ImageReference target) throws ReleaseException {
+    return push(image.layout(), image.digest(), image.tag(), target);
+  }
+
+  /**
+   * Pushes the manifest {@code digest} of the OCI layout at {@code layout} (the standalone {@code push}).
+   *
+   * @param defaultTag the tag when {@code target} names none
+   */
+  public ImageReference push(Path layout, Digest digest, String defaultTag, ImageReference target)
+      throws ReleaseException {
     String repository = target.repository();
-    String tag = target.tag() != null ? target.tag() : image.tag();
-    Path blobs = image.layout().resolve("blobs/sha256");
+    String tag = target.tag() != null ? target.tag() : defaultTag;
+    Path blobs = layout.resolve("blobs/sha256");
     try {
-      byte[] manifest = Files.readAllBytes(blobs.resolve(image.digest().hex()));
-      if (!Digest.sha256(manifest).equals(image.digest())) {
-        throw new ReleaseException(Failure.REGISTRY, "the layout's manifest no longer matches " + image.digest());
+      byte[] manifest = Files.readAllBytes(blobs.resolve(digest.hex()));
+      if (!Digest.sha256(manifest).equals(digest)) {
+        throw new ReleaseException(Failure.REGISTRY, "the layout's manifest no longer matches " + digest);
       }
       JsonNode m = JSON.readTree(manifest);
       List<Digest> digests = new ArrayList<>();
@@ -59,9 +69,9 @@ public final class LayoutPusher {
       Optional<Descriptor> back = client.headManifest(repository, tag);
       Digest remote = back.map(Descriptor::digest)
           .orElseGet(() -> readBack(repository, tag));
-      if (!image.digest().equals(remote)) {
+      if (!digest.equals(remote)) {
         throw new ReleaseException(Failure.REGISTRY, target.registry() + "/" + repository + ":" + tag + " reads back as "
-            + remote + ", not the pushed " + image.digest());
+            + remote + ", not the pushed " + digest);
       }
       events.accept(new ReleaseEvent("push", "pushed " + target.registry() + "/" + repository + ":" + tag + "@"
           + remote));
