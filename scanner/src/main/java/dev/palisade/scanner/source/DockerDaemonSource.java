@@ -3,11 +3,6 @@ package dev.palisade.scanner.source;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient;
 import dev.palisade.oci.OciException;
 import dev.palisade.oci.manifest.Descriptor;
 import dev.palisade.oci.manifest.ManifestDocument;
@@ -20,7 +15,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 
 /**
  * An image in a Docker daemon (or podman's compatible API), reached through docker-java; {@code
@@ -41,26 +35,9 @@ public final class DockerDaemonSource implements ImageSource {
   }
 
   public static DockerDaemonSource open(String name) throws ImageSourceException {
-    DockerClientConfig config;
-    try {
-      config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-    } catch (RuntimeException e) {
-      throw new ImageSourceException("docker-daemon: invalid Docker configuration: " + e.getMessage(), e);
-    }
-    DockerHttpClient http = new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig())
-        .connectionTimeout(Duration.ofSeconds(10))
-        .responseTimeout(Duration.ofMinutes(30))
-        .build();
     Path archive = null;
-    try (DockerClient client = DockerClientImpl.getInstance(config, http)) {
-      try {
-        client.pingCmd().exec();
-      } catch (RuntimeException e) {
-        throw new ImageSourceException("docker-daemon: cannot reach the Docker daemon at " + config.getDockerHost()
-            + " (set DOCKER_HOST): " + e.getMessage(), e);
-      }
+    try (DockerDaemonConnection connection = DockerDaemonConnection.open()) {
+      DockerClient client = connection.client();
       try {
         client.inspectImageCmd(name).exec();
       } catch (NotFoundException e) {

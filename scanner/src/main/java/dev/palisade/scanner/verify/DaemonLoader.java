@@ -6,17 +6,13 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient;
 import dev.palisade.oci.OciException;
 import dev.palisade.oci.manifest.Descriptor;
 import dev.palisade.oci.manifest.ImageManifest;
 import dev.palisade.oci.manifest.ManifestDocument;
 import dev.palisade.oci.registry.RegistryClient;
 import dev.palisade.oci.source.ImageSourceException;
+import dev.palisade.scanner.source.DockerDaemonConnection;
 import dev.palisade.signing.bundle.BundleJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +20,6 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -39,41 +34,21 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 public final class DaemonLoader implements AutoCloseable {
 
-  private final DockerClientConfig config;
+  private final DockerDaemonConnection connection;
   private final DockerClient client;
 
-  private DaemonLoader(DockerClientConfig config, DockerClient client) {
-    this.config = config;
-    this.client = client;
+  private DaemonLoader(DockerDaemonConnection connection) {
+    this.connection = connection;
+    this.client = connection.client();
   }
 
   /** Connects to the daemon and pings it, so an unreachable daemon is reported before any work. */
   public static DaemonLoader connect() throws ImageSourceException {
-    DockerClientConfig config;
-    try {
-      config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-    } catch (RuntimeException e) {
-      throw new ImageSourceException("docker-daemon: invalid Docker configuration: " + e.getMessage(), e);
-    }
-    DockerHttpClient http = new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig())
-        .connectionTimeout(Duration.ofSeconds(10))
-        .responseTimeout(Duration.ofMinutes(30))
-        .build();
-    DockerClient client = DockerClientImpl.getInstance(config, http);
-    try {
-      client.pingCmd().exec();
-    } catch (RuntimeException e) {
-      closeQuietly(client);
-      throw new ImageSourceException("docker-daemon: cannot reach the Docker daemon at " + config.getDockerHost()
-          + " (set DOCKER_HOST): " + e.getMessage(), e);
-    }
-    return new DaemonLoader(config, client);
+    return new DaemonLoader(DockerDaemonConnection.open());
   }
 
   public String host() {
-    return String.valueOf(config.getDockerHost());
+    return connection.host();
   }
 
   /**
@@ -172,14 +147,6 @@ public final class DaemonLoader implements AutoCloseable {
 
   @Override
   public void close() {
-    closeQuietly(client);
-  }
-
-  private static void closeQuietly(DockerClient client) {
-    try {
-      client.close();
-    } catch (IOException ignored) {
-      // closing the connection to the daemon: nothing left to report
-    }
+    connection.close();
   }
 }
