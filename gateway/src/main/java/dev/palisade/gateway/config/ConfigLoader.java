@@ -55,7 +55,7 @@ public final class ConfigLoader {
   }
 
   private GatewayConfig parse(YamlNode root) {
-    YamlNode.Fields top = root.fields(Set.of("server", "providers", "routes", "consumers"));
+    YamlNode.Fields top = root.fields(Set.of("server", "providers", "routes", "consumers", "admin", "lifecycle"));
     ServerConfig server =
         top.optional("server").map(this::server).orElseGet(() -> server(null));
     List<ProviderConfig> providers = new ArrayList<>();
@@ -99,7 +99,9 @@ public final class ConfigLoader {
     if (consumers.isEmpty()) {
       throw top.required("consumers").error("at least one consumer is needed");
     }
-    return new GatewayConfig(server, providers, routes, consumers);
+    return new GatewayConfig(server, providers, routes, consumers,
+        top.optional("admin").map(OperationsSections::admin).orElse(null),
+        top.optional("lifecycle").map(OperationsSections::lifecycle).orElse(LifecycleConfig.DEFAULT));
   }
 
   private ServerConfig server(YamlNode node) {

@@ -5,14 +5,26 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** The whole validated configuration. */
+/** The whole validated configuration; {@code admin} is null when the admin API is off. */
 public record GatewayConfig(
     ServerConfig server,
     List<ProviderConfig> providers,
     List<RouteConfig> routes,
-    List<ConsumerConfig> consumers) {
+    List<ConsumerConfig> consumers,
+    AdminConfig admin,
+    LifecycleConfig lifecycle) {
+
+  /** A config without an admin API and with the default lifecycle. */
+  public GatewayConfig(
+      ServerConfig server, List<ProviderConfig> providers, List<RouteConfig> routes,
+      List<ConsumerConfig> consumers) {
+    this(server, providers, routes, consumers, null, LifecycleConfig.DEFAULT);
+  }
 
   public GatewayConfig {
+    if (lifecycle == null) {
+      throw new IllegalArgumentException("lifecycle is required (LifecycleConfig.DEFAULT)");
+    }
     providers = List.copyOf(providers);
     routes = List.copyOf(routes);
     consumers = List.copyOf(consumers);

@@ -2,10 +2,7 @@ package dev.palisade.gateway.consumer;
 
 import dev.palisade.gateway.config.ConsumerConfig;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Finds the consumer for a presented key by its hash. Looking up by hash means the comparison
@@ -13,12 +10,15 @@ import java.util.stream.Collectors;
  */
 public final class ConsumerRegistry {
 
-  private final Map<String, ConsumerConfig> byHash;
+  private final ConsumerStore store;
 
   public ConsumerRegistry(List<ConsumerConfig> consumers) {
-    this.byHash =
-        consumers.stream()
-            .collect(Collectors.toUnmodifiableMap(ConsumerConfig::keySha256, Function.identity()));
+    this(InMemoryConsumerStore.seededWith(consumers));
+  }
+
+  /** Looks keys up in the store's local view, so consumers can change at runtime. */
+  public ConsumerRegistry(ConsumerStore store) {
+    this.store = store;
   }
 
   /** The consumer for an {@code Authorization} header value, if it holds a known bearer key. */
@@ -30,6 +30,6 @@ public final class ConsumerRegistry {
     if (key.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.ofNullable(byHash.get(ConsumerKeys.sha256Hex(key)));
+    return store.byKeyHash(ConsumerKeys.sha256Hex(key));
   }
 }

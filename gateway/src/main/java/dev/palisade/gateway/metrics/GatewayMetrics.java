@@ -1,12 +1,13 @@
 package dev.palisade.gateway.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Every metric the gateway exports (listed in gateway/README.md), in Prometheus text format. */
 public final class GatewayMetrics {
 
-  private final List<MetricFamily<?>> families = new ArrayList<>();
+  /** Copy-on-write: a config reload replaces gauges while /metrics may be rendering. */
+  private final List<MetricFamily<?>> families = new CopyOnWriteArrayList<>();
 
   public final Counter requests =
       add(new Counter("gateway_requests_total", "Requests answered, by route, model, provider, consumer and HTTP status.",
@@ -42,7 +43,13 @@ public final class GatewayMetrics {
       add(new Counter("gateway_client_disconnects_total", "Streams the client left before the end, by the policy applied.",
           List.of("policy")));
 
+  public final Counter configReloads =
+      add(new Counter("gateway_config_reloads_total", "Config reloads, by result (applied, unchanged, refused).",
+          List.of("result")));
+
+  /** Registers a gauge; one registered again under the same name (after a reload) replaces it. */
   public Gauge gauge(String name, String help, List<String> labels, Gauge.Sampler sampler) {
+    families.removeIf(f -> f.name.equals(name));
     return add(new Gauge(name, help, labels, sampler));
   }
 

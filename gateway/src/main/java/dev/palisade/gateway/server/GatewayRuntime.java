@@ -4,6 +4,8 @@ import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.config.ProviderConfig;
 import dev.palisade.gateway.config.ProviderKey;
 import dev.palisade.gateway.consumer.ConsumerRegistry;
+import dev.palisade.gateway.consumer.ConsumerStore;
+import dev.palisade.gateway.consumer.InMemoryConsumerStore;
 import dev.palisade.gateway.keypool.KeyPool;
 import dev.palisade.gateway.keypool.KeyState;
 import dev.palisade.gateway.keypool.KeyStateStore;
@@ -24,7 +26,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.logging.Logger;
 
-/** Everything the request handlers share: routes, consumers, providers, stores and metrics. */
+/**
+ * Everything the request handlers share: routes, consumers, providers, stores and metrics.
+ *
+ * <p>One runtime per config generation: a reload builds the next one with {@link #next} over the
+ * same stores and metrics, and a request keeps the runtime it started with until it ends.
+ */
 public final class GatewayRuntime {
 
   private static final Logger LOG = Logger.getLogger("dev.palisade.gateway.keypool");
@@ -33,17 +40,28 @@ public final class GatewayRuntime {
   final RouteTable routes;
   final ConsumerRegistry consumers;
   final Map<String, Provider> providers = new LinkedHashMap<>();
+  final ConsumerStore consumerStore;
   final QuotaStore quotas;
+  final KeyStateStore keyStates;
   final GatewayMetrics metrics;
   final Redactor redactor;
   final Clock clock;
-  volatile boolean ready;
 
+  /** A runtime whose consumers are exactly the config's, in a store of their own. */
   public GatewayRuntime(
       GatewayConfig config, QuotaStore quotas, KeyStateStore keyStates, GatewayMetrics metrics, Clock clock) {
+    this(config, quotas, keyStates, InMemoryConsumerStore.seededWith(config.consumers()), metrics, clock);
+  }
+
+  /** A runtime over a consumer store that the caller has seeded (and that may change at runtime). */
+  public GatewayRuntime(
+      GatewayConfig config, QuotaStore quotas, KeyStateStore keyStates, ConsumerStore consumerStore,
+      GatewayMetrics metrics, Clock clock) {
     this.config = config;
     this.routes = new RouteTable(config.routes());
-    this.consumers = new ConsumerRegistry(config.consumers());
+    this.consumerStore = consumerStore;
+    this.consumers = new ConsumerRegistry(consumerStore);
+    this.keyStates = keyStates;
     this.quotas = quotas;
     this.metrics = metrics;
     this.clock = clock;
@@ -69,6 +87,32 @@ public final class GatewayRuntime {
             }
           }
         });
+  }
+
+  /** The runtime for {@code next}, sharing this one's stores (quotas, key states, consumers) and metrics. */
+  public GatewayRuntime next(GatewayConfig next) {
+    return new GatewayRuntime(next, quotas, keyStates, consumerStore, metrics, clock);
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public ConsumerStore consumerStore() {
+    return consumerStore;
+  }
+
+  public KeyStateStore keyStates() {
+    return keyStates;
+  }
+
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  /** The configured providers' key pools, in config order. */
+  public List<KeyPool> keyPools() {
+    return providers.values().stream().map(Provider::pool).toList();
   }
 
   public GatewayMetrics metrics() {

@@ -2,27 +2,37 @@ package dev.palisade.gateway.server;
 
 import dev.palisade.gateway.ExitCode;
 import dev.palisade.gateway.GatewayException;
+import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.stream.TokenEstimator;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
-/** Starts and stops the gateway: one {@link GatewayVerticle} per event loop on a shared port. */
+/**
+ * Starts and stops the gateway: one {@link GatewayVerticle} per event loop on a shared port.
+ * Swaps the runtime on a reload and drains on shutdown.
+ */
 public final class GatewayServer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger("dev.palisade.gateway");
 
   private final Vertx vertx;
-  private final GatewayRuntime runtime;
+  private final LiveRuntime live;
+  private final List<GatewayVerticle> instances;
   private final int port;
+  private KeyProber prober;
+  private boolean closed;
 
-  private GatewayServer(Vertx vertx, GatewayRuntime runtime, int port) {
+  private GatewayServer(Vertx vertx, LiveRuntime live, List<GatewayVerticle> instances, int port) {
     this.vertx = vertx;
-    this.runtime = runtime;
+    this.live = live;
+    this.instances = instances;
     this.port = port;
   }
 
@@ -30,22 +40,23 @@ public final class GatewayServer implements AutoCloseable {
     int loops = runtime.config.server().eventLoops();
     TokenEstimator.warmUp();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(false));
+    LiveRuntime live = new LiveRuntime(runtime);
     try {
       // One deployment of N instances on one port: Vert.x shares the listening socket among
       // them (and, for port 0, the one random port) and spreads connections over the loops.
       List<GatewayVerticle> instances = new CopyOnWriteArrayList<>();
       vertx.deployVerticle(() -> {
-            GatewayVerticle v = new GatewayVerticle(runtime, runtime.config.server().port());
+            GatewayVerticle v = new GatewayVerticle(live, runtime.config.server().port());
             instances.add(v);
             return v;
           }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
-      GatewayVerticle first = instances.get(0);
-      int port = first.actualPort();
-      vertx.runOnContext(v -> new KeyProber(vertx, first.client(), runtime).start());
-      runtime.ready = true;
+      int port = instances.get(0).actualPort();
+      GatewayServer server = new GatewayServer(vertx, live, instances, port);
+      server.startProber(runtime);
+      live.ready(true);
       LOG.info(() -> "gateway listening on http://" + runtime.config.server().host() + ":" + port
           + " with " + loops + " event loop(s)");
-      return new GatewayServer(vertx, runtime, port);
+      return server;
     } catch (Exception e) {
       vertx.close();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -59,13 +70,89 @@ public final class GatewayServer implements AutoCloseable {
     return port;
   }
 
+  /** The runtime new requests get. */
   public GatewayRuntime runtime() {
-    return runtime;
+    return live.current();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public boolean ready() {
+    return live.ready();
+  }
+
+  /**
+   * Makes {@code next} the config of new requests: seeds the consumer store with its consumers,
+   * builds the next runtime over the same stores and swaps it in. Requests in flight keep theirs.
+   * Fails, with nothing changed, if the config's consumers clash with admin-made ones.
+   */
+  public synchronized Future<GatewayRuntime> apply(GatewayConfig next) {
+    GatewayRuntime old = live.current();
+    List<String> conflicts = old.consumerStore.seedConflicts(next.consumers());
+    if (!conflicts.isEmpty()) {
+      return Future.failedFuture(new dev.palisade.gateway.config.ConfigException(String.join("; ", conflicts)));
+    }
+    GatewayRuntime fresh;
+    try {
+      fresh = old.next(next);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return old.consumerStore.seed(next.consumers()).map(v -> {
+      synchronized (this) {
+        live.swap(fresh);
+        startProber(fresh);
+      }
+      return fresh;
+    });
+  }
+
+  private synchronized void startProber(GatewayRuntime runtime) {
+    KeyProber previous = prober;
+    KeyProber next = new KeyProber(vertx, instances.get(0).client(), runtime);
+    prober = next;
+    vertx.runOnContext(v -> {
+      if (previous != null) {
+        previous.stop();
+      }
+      next.start();
+    });
+  }
+
+  /**
+   * Graceful shutdown: /readyz answers 503 at once, the listening socket closes (new connections
+   * are refused), requests and streams in flight get up to {@code deadline} to finish; the ones
+   * still running then end with an error (an SSE error event for streams) and the rest closes.
+   */
+  public synchronized void shutdown(Duration deadline) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    live.ready(false);
+    LOG.info(() -> "gateway draining: up to " + deadline.toMillis() + " ms for requests in flight");
+    try {
+      Future.all(instances.stream().map(v -> v.drain(deadline)).toList())
+          .await(deadline.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warning(() -> "draining did not finish cleanly: " + e.getMessage());
+    }
+    closeVertx();
   }
 
   @Override
-  public void close() {
-    runtime.ready = false;
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    live.ready(false);
+    closeVertx();
+  }
+
+  private void closeVertx() {
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -16,7 +16,12 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop's share of the gateway: an HTTP server (all instances share the port) and an
@@ -25,13 +30,15 @@ import java.util.Optional;
  */
 final class GatewayVerticle extends VerticleBase {
 
-  private final GatewayRuntime runtime;
+  private final LiveRuntime live;
   private final int port;
   private HttpServer server;
   private HttpClient client;
+  /** Exchanges not yet finished; touched only on this verticle's event loop. */
+  private final Set<ProxyExchange> inFlight = new HashSet<>();
 
-  GatewayVerticle(GatewayRuntime runtime, int port) {
-    this.runtime = runtime;
+  GatewayVerticle(LiveRuntime live, int port) {
+    this.live = live;
     this.port = port;
   }
 
@@ -43,8 +50,27 @@ final class GatewayVerticle extends VerticleBase {
     return client;
   }
 
+  /**
+   * Stops accepting connections and lets requests in flight finish; at {@code deadline} the
+   * exchanges still running are ended (a stream with an error event), then the connections close.
+   */
+  Future<Void> drain(Duration deadline) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> {
+      long timer = vertx.setTimer(Math.max(1, deadline.toMillis()),
+          id -> new ArrayList<>(inFlight).forEach(ProxyExchange::abortForShutdown));
+      // The extra second lets the error events of aborted streams reach the clients.
+      server.shutdown(deadline.toMillis() + 1000, TimeUnit.MILLISECONDS).onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        done.complete();
+      });
+    });
+    return done.future();
+  }
+
   @Override
   public Future<?> start() {
+    GatewayRuntime runtime = live.current();
     client =
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(8192),
@@ -68,20 +94,24 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   private void handle(HttpServerRequest req) {
+    handle(req, live.current());
+  }
+
+  private void handle(HttpServerRequest req, GatewayRuntime runtime) {
     String path = req.path();
     HttpMethod method = req.method();
     switch (path) {
       case "/healthz" -> text(req, 200, "application/json", "{\"status\":\"ok\"}");
       case "/readyz" ->
-          text(req, runtime.ready ? 200 : 503, "application/json",
-              runtime.ready ? "{\"status\":\"ready\"}" : "{\"status\":\"starting\"}");
+          text(req, live.ready() ? 200 : 503, "application/json",
+              live.ready() ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}");
       case "/metrics" ->
           text(req, 200, "text/plain; version=0.0.4; charset=utf-8", runtime.metrics.render());
       case "/v1/models" -> {
         if (method != HttpMethod.GET) {
           error(req, ApiError.of(405, "invalid_request_error", "method_not_allowed", "Use GET " + path + "."));
         } else {
-          authenticated(req).ifPresent(c -> models(req, c));
+          authenticated(req, runtime).ifPresent(c -> models(req, runtime, c));
         }
       }
       case "/v1/chat/completions", "/v1/embeddings" -> {
@@ -89,11 +119,11 @@ final class GatewayVerticle extends VerticleBase {
           error(req, ApiError.of(405, "invalid_request_error", "method_not_allowed", "Use POST " + path + "."));
           return;
         }
-        Optional<ConsumerConfig> consumer = authenticated(req);
+        Optional<ConsumerConfig> consumer = authenticated(req, runtime);
         if (consumer.isEmpty()) {
           return;
         }
-        readBody(req, body -> {
+        readBody(req, runtime, body -> {
           JsonNode json;
           try {
             json = Json.parse(body.getBytes());
@@ -106,7 +136,8 @@ final class GatewayVerticle extends VerticleBase {
             return;
           }
           boolean embeddings = path.endsWith("embeddings");
-          new ProxyExchange(vertx, client, runtime, req, consumer.get(), object, embeddings).start();
+          new ProxyExchange(vertx, client, runtime, req, consumer.get(), object, embeddings)
+              .trackedBy(inFlight).start();
         });
       }
       default ->
@@ -115,7 +146,7 @@ final class GatewayVerticle extends VerticleBase {
     }
   }
 
-  private Optional<ConsumerConfig> authenticated(HttpServerRequest req) {
+  private Optional<ConsumerConfig> authenticated(HttpServerRequest req, GatewayRuntime runtime) {
     Optional<ConsumerConfig> consumer = runtime.consumers.authenticate(req.getHeader("authorization"));
     if (consumer.isEmpty()) {
       runtime.metrics.errors.inc("-", "-", "invalid_api_key");
@@ -124,7 +155,7 @@ final class GatewayVerticle extends VerticleBase {
     return consumer;
   }
 
-  private void models(HttpServerRequest req, ConsumerConfig consumer) {
+  private void models(HttpServerRequest req, GatewayRuntime runtime, ConsumerConfig consumer) {
     ObjectNode list = Json.object();
     list.put("object", "list");
     ArrayNode data = list.putArray("data");
@@ -138,7 +169,8 @@ final class GatewayVerticle extends VerticleBase {
   }
 
   /** Reads the body up to the configured limit; larger bodies get 413 without being buffered. */
-  private void readBody(HttpServerRequest req, java.util.function.Consumer<Buffer> then) {
+  private void readBody(
+      HttpServerRequest req, GatewayRuntime runtime, java.util.function.Consumer<Buffer> then) {
     long max = runtime.config.server().maxBodyBytes();
     String declared = req.getHeader("content-length");
     if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > max) {

@@ -17,6 +17,7 @@ final class KeyProber {
   private final Vertx vertx;
   private final HttpClient client;
   private final GatewayRuntime rt;
+  private final java.util.List<Long> timers = new java.util.ArrayList<>();
 
   KeyProber(Vertx vertx, HttpClient client, GatewayRuntime rt) {
     this.vertx = vertx;
@@ -27,8 +28,14 @@ final class KeyProber {
   void start() {
     for (Provider p : rt.providers.values()) {
       long every = Math.max(100, p.config().keyPool().probeInterval().toMillis());
-      vertx.setPeriodic(every, id -> probeBlocked(p));
+      timers.add(vertx.setPeriodic(every, id -> probeBlocked(p)));
     }
+  }
+
+  /** Stops probing (a reload starts a prober for the next runtime's providers). */
+  void stop() {
+    timers.forEach(vertx::cancelTimer);
+    timers.clear();
   }
 
   private void probeBlocked(Provider p) {

@@ -91,6 +91,7 @@ final class ProxyExchange {
   private long usageIn = -1;
   private long usageOut = -1;
   private final StringBuilder outputText = new StringBuilder();
+  private Set<ProxyExchange> inFlight;
 
   ProxyExchange(
       Vertx vertx,
@@ -108,6 +109,37 @@ final class ProxyExchange {
     this.consumer = consumer;
     this.body = body;
     this.embeddings = embeddings;
+  }
+
+  /** Joins {@code inFlight} until the exchange ends, so a shutdown can end it at its deadline. */
+  ProxyExchange trackedBy(Set<ProxyExchange> inFlight) {
+    this.inFlight = inFlight;
+    inFlight.add(this);
+    return this;
+  }
+
+  /**
+   * The shutdown deadline has come: a stream that has started ends with an error event, a request
+   * still waiting for its provider gets a 503. Usage so far is billed. Runs on the event loop.
+   */
+  void abortForShutdown() {
+    if (finished) {
+      return;
+    }
+    String message = "The gateway is shutting down; retry the request.";
+    if (committed) {
+      streamBroken(attemptSeq, "shutdown", message);
+      return;
+    }
+    attemptSeq++;
+    cancelTimer();
+    resetUpstream();
+    billIfSent();
+    settled = true;
+    finished = true;
+    record(503);
+    rt.metrics.errors.inc(route == null ? "-" : route.label(), consumer.name(), "shutting_down");
+    GatewayVerticle.error(req, ApiError.of(503, "service_unavailable", "shutting_down", message));
   }
 
   void start() {
@@ -646,6 +678,9 @@ final class ProxyExchange {
   }
 
   private void record(int status) {
+    if (inFlight != null) {
+      inFlight.remove(this);
+    }
     String routeLabel = route == null ? "-" : route.label();
     String model = target == null ? "-" : target.modelLabel();
     String providerName = provider == null ? "-" : provider.name();

@@ -1,0 +1,139 @@
+package dev.palisade.gateway.lifecycle;
+
+import dev.palisade.gateway.ExitCode;
+import dev.palisade.gateway.GatewayException;
+import dev.palisade.gateway.admin.AdminServer;
+import dev.palisade.gateway.admin.AdminTokens;
+import dev.palisade.gateway.admin.AuditLog;
+import dev.palisade.gateway.config.AdminConfig;
+import dev.palisade.gateway.config.AdminConfig.AdminToken;
+import dev.palisade.gateway.config.GatewayConfig;
+import dev.palisade.gateway.consumer.InMemoryConsumerStore;
+import dev.palisade.gateway.keypool.InMemoryKeyStateStore;
+import dev.palisade.gateway.metrics.GatewayMetrics;
+import dev.palisade.gateway.quota.InMemoryQuotaStore;
+import dev.palisade.gateway.reload.ConfigReloader;
+import dev.palisade.gateway.reload.ConfigSource;
+import dev.palisade.gateway.reload.ConfigWatcher;
+import dev.palisade.gateway.reload.ReloadResult;
+import dev.palisade.gateway.server.GatewayRuntime;
+import dev.palisade.gateway.server.GatewayServer;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The gateway as {@code serve} runs it: the proxy, the config reloader (and file watch), the
+ * admin API with its audit log, and an orderly shutdown. The stores are built once here and
+ * outlive every reload.
+ */
+public final class GatewayService implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger("dev.palisade.gateway");
+
+  private final GatewayServer server;
+  private final ConfigReloader reloader;
+  private final ConfigWatcher watcher;
+  private final AdminServer admin;
+
+  private GatewayService(GatewayServer server, ConfigReloader reloader, ConfigWatcher watcher, AdminServer admin) {
+    this.server = server;
+    this.reloader = reloader;
+    this.watcher = watcher;
+    this.admin = admin;
+  }
+
+  /**
+   * Loads the config from {@code source} and starts everything.
+   *
+   * @param startTokens admin tokens given at start (environment, file), already hashed
+   */
+  public static GatewayService start(ConfigSource source, List<AdminToken> startTokens, Clock clock) {
+    String sha;
+    try {
+      sha = ConfigReloader.sha256Of(source.file());
+    } catch (IOException e) {
+      throw new GatewayException(ExitCode.CONFIG, source.file() + ": cannot read: " + e.getMessage());
+    }
+    GatewayConfig config = source.load();
+    // The state stores: in memory for one instance. Built once; reloads keep them.
+    GatewayRuntime runtime = new GatewayRuntime(config, new InMemoryQuotaStore(clock), new InMemoryKeyStateStore(),
+        InMemoryConsumerStore.seededWith(config.consumers()), new GatewayMetrics(), clock);
+    GatewayServer server = GatewayServer.start(runtime);
+    try {
+      ConfigReloader reloader = new ConfigReloader(server, source, sha);
+      AdminServer admin = null;
+      AuditLog audit = null;
+      if (config.admin() != null) {
+        AdminConfig ac = config.admin();
+        try {
+          audit = new AuditLog(ac.auditLog(), clock);
+        } catch (IOException e) {
+          throw new GatewayException(ExitCode.CONFIG,
+              "admin.audit_log " + ac.auditLog() + ": cannot write: " + e.getMessage());
+        }
+        AdminTokens tokens = new AdminTokens(
+            () -> server.runtime().config().admin() == null ? List.of() : server.runtime().config().admin().tokens(),
+            startTokens);
+        admin = AdminServer.start(server.vertx(), ac, server::runtime, reloader, tokens, audit, clock);
+      }
+      ConfigWatcher watcher = null;
+      if (config.lifecycle().watchConfig()) {
+        AdminServer auditor = admin;
+        watcher = new ConfigWatcher(server.vertx(), source.file(), reloader, config.lifecycle().pollInterval(),
+            config.lifecycle().debounce(), r -> {
+              if (auditor != null && r.outcome() != ReloadResult.Outcome.UNCHANGED) {
+                auditor.record("config-watch", "config.reload", "config",
+                    r.outcome() == ReloadResult.Outcome.REFUSED ? "error" : "ok",
+                    r.outcome() == ReloadResult.Outcome.REFUSED ? "config_refused" : null, AdminServer.describe(r));
+              }
+            });
+      }
+      return new GatewayService(server, reloader, watcher, admin);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  public GatewayServer server() {
+    return server;
+  }
+
+  public ConfigReloader reloader() {
+    return reloader;
+  }
+
+  /** The admin API's port, or -1 when it is off. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM): stops watching and the admin API, then drains the proxy within
+   * the {@code lifecycle.drain_timeout} of the config in use.
+   */
+  public void shutdown() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    server.shutdown(server.runtime().config().lifecycle().drainTimeout());
+    LOG.info("gateway stopped");
+  }
+
+  /** Immediate stop, for tests and failed starts. */
+  @Override
+  public void close() {
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (admin != null) {
+      admin.close();
+    }
+    server.close();
+  }
+}

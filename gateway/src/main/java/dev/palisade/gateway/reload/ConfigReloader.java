@@ -1,0 +1,95 @@
+package dev.palisade.gateway.reload;
+
+import dev.palisade.gateway.GatewayException;
+import dev.palisade.gateway.config.GatewayConfig;
+import dev.palisade.gateway.server.GatewayRuntime;
+import dev.palisade.gateway.server.GatewayServer;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * Reloads the config file into a running gateway: reads it, validates it completely (secrets
+ * decrypted), and swaps it in atomically; a bad config is refused, logged (redacted) and counted,
+ * and the old one keeps serving. One reload runs at a time.
+ */
+public final class ConfigReloader {
+
+  private static final Logger LOG = Logger.getLogger("dev.palisade.gateway.reload");
+
+  private final GatewayServer server;
+  private final ConfigSource source;
+  private String appliedSha256;
+
+  /** {@code startedSha256}: the content hash of the file the gateway started with. */
+  public ConfigReloader(GatewayServer server, ConfigSource source, String startedSha256) {
+    this.server = server;
+    this.source = source;
+    this.appliedSha256 = startedSha256;
+  }
+
+  /** Reloads on a worker thread; never fails: the result says what happened. */
+  public Future<ReloadResult> reload(String trigger) {
+    return server.vertx().executeBlocking(() -> reloadNow(trigger), true);
+  }
+
+  /** The content hash of the config now in use. */
+  public synchronized String appliedSha256() {
+    return appliedSha256;
+  }
+
+  private synchronized ReloadResult reloadNow(String trigger) {
+    GatewayRuntime running = server.runtime();
+    String sha;
+    GatewayConfig next;
+    try {
+      sha = sha256(Files.readAllBytes(source.file()));
+      if (sha.equals(appliedSha256)) {
+        return count(new ReloadResult(ReloadResult.Outcome.UNCHANGED, sha, List.of(), null));
+      }
+      next = source.load();
+      server.apply(next).await();
+    } catch (IOException e) {
+      return refused(trigger, null, source.file() + ": cannot read: " + e.getMessage(), running);
+    } catch (GatewayException | IllegalArgumentException e) {
+      return refused(trigger, null, e.getMessage(), running);
+    } catch (Exception e) {
+      return refused(trigger, null, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), running);
+    }
+    appliedSha256 = sha;
+    List<String> restart = RestartRequired.between(running.config(), next);
+    LOG.info(() -> "config reloaded (" + trigger + ", sha256 " + sha.substring(0, 12) + ")"
+        + (restart.isEmpty() ? "" : "; these changes need a restart and are not in effect: " + restart));
+    return count(new ReloadResult(ReloadResult.Outcome.APPLIED, sha, restart, null));
+  }
+
+  private ReloadResult refused(String trigger, String sha, String error, GatewayRuntime running) {
+    String safe = ErrorRedaction.redact(error, running.redactor());
+    LOG.warning(() -> "config reload refused (" + trigger + "), the previous config keeps serving: " + safe);
+    return count(new ReloadResult(ReloadResult.Outcome.REFUSED, sha, List.of(), safe));
+  }
+
+  private ReloadResult count(ReloadResult result) {
+    server.runtime().metrics().configReloads.inc(result.outcome().name().toLowerCase(Locale.ROOT));
+    return result;
+  }
+
+  static String sha256(byte[] content) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** The content hash of {@code file}, as the reloader compares it. */
+  public static String sha256Of(java.nio.file.Path file) throws IOException {
+    return sha256(Files.readAllBytes(file));
+  }
+}
