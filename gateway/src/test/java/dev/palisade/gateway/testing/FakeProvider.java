@@ -38,6 +38,9 @@ public final class FakeProvider implements AutoCloseable {
   /** A stream that sends {@code chunks} content chunks and then drops the connection. */
   public record CutStream(int chunks) implements Reply {}
 
+  /** A slow stream: {@code words} content chunks, one every {@code intervalMs}. */
+  public record Trickle(int words, long intervalMs) implements Reply {}
+
   /** A stream sent in one write, so several events (and the end) arrive in one network read. */
   public record Burst() implements Reply {}
 
@@ -176,6 +179,13 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   private String text(Reply reply, Received r) {
+    if (reply instanceof Trickle trickle) {
+      StringBuilder words = new StringBuilder();
+      for (int i = 1; i <= trickle.words(); i++) {
+        words.append(i == 1 ? "" : " ").append("w").append(i);
+      }
+      return words.toString();
+    }
     String t = reply instanceof Ok ok ? ok.text() : null;
     return t != null ? t : "Hello from " + name + " model " + r.body().path("model").asText() + ".";
   }
@@ -210,7 +220,7 @@ public final class FakeProvider implements AutoCloseable {
     boolean[] gone = {false};
     res.closeHandler(v -> gone[0] = true);
     AtomicInteger i = new AtomicInteger();
-    vertx.setPeriodic(5, id -> {
+    vertx.setPeriodic(reply instanceof Trickle t ? t.intervalMs() : 5, id -> {
       if (gone[0] || res.ended()) {
         vertx.cancelTimer(id);
         if (gone[0] && !res.ended()) {
