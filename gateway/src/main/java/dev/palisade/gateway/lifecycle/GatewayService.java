@@ -118,6 +118,7 @@ public final class GatewayService implements AutoCloseable {
     if (watcher != null) {
       watcher.close();
     }
+    reloader.close();
     if (admin != null) {
       admin.close();
     }
@@ -131,6 +132,7 @@ public final class GatewayService implements AutoCloseable {
     if (watcher != null) {
       watcher.close();
     }
+    reloader.close();
     if (admin != null) {
       admin.close();
     }

@@ -4,7 +4,10 @@ import dev.palisade.gateway.GatewayException;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.server.GatewayRuntime;
 import dev.palisade.gateway.server.GatewayServer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.security.MessageDigest;
@@ -12,6 +15,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.logging.Logger;
 
 /**
@@ -26,6 +31,11 @@ public final class ConfigReloader {
   private final GatewayServer server;
   private final ConfigSource source;
   private String appliedSha256;
+  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "gateway-config-reload");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** {@code startedSha256}: the content hash of the file the gateway started with. */
   public ConfigReloader(GatewayServer server, ConfigSource source, String startedSha256) {
@@ -34,9 +44,28 @@ public final class ConfigReloader {
     this.appliedSha256 = startedSha256;
   }
 
-  /** Reloads on a worker thread; never fails: the result says what happened. */
+  /**
+   * Reloads on the reloader's own thread (loading and decrypting block, and Vert.x forbids
+   * waiting on its worker threads); never fails: the result says what happened. The Future
+   * completes on the caller's Vert.x context, if it has one.
+   */
   public Future<ReloadResult> reload(String trigger) {
-    return server.vertx().executeBlocking(() -> reloadNow(trigger), true);
+    Context caller = Vertx.currentContext();
+    Promise<ReloadResult> done = Promise.promise();
+    thread.execute(() -> {
+      ReloadResult result = reloadNow(trigger);
+      if (caller != null) {
+        caller.runOnContext(v -> done.complete(result));
+      } else {
+        done.complete(result);
+      }
+    });
+    return done.future();
+  }
+
+  /** Stops the reload thread (after the reload under way, if any). */
+  public void close() {
+    thread.shutdown();
   }
 
   /** The content hash of the config now in use. */
