@@ -7,6 +7,7 @@ import dev.palisade.gateway.config.AdminConfig.AdminToken;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.lifecycle.GatewayService;
 import dev.palisade.gateway.reload.ConfigSource;
+import dev.palisade.gateway.server.DrainReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,13 @@ public final class ServeCommand implements Callable<Integer> {
     GatewayService service = GatewayService.start(source, adminTokens(), Clock.systemUTC());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      service.shutdown();
+      // Printed, not logged: the JVM closes java.util.logging in a hook of its own.
+      System.err.println("gateway: stopping; draining requests in flight for up to "
+          + service.drainTimeout().toMillis() + " ms");
+      DrainReport r = service.shutdown();
+      System.err.println("gateway: stopped after " + r.took().toMillis() + " ms; " + r.inFlight()
+          + " request(s) were in flight, " + r.endedAtDeadline() + " ended at the deadline");
+      System.err.flush();
       stopped.countDown();
     }, "gateway-shutdown"));
     stopped.await();

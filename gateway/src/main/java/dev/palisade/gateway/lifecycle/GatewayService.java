@@ -16,12 +16,12 @@ import dev.palisade.gateway.reload.ConfigReloader;
 import dev.palisade.gateway.reload.ConfigSource;
 import dev.palisade.gateway.reload.ConfigWatcher;
 import dev.palisade.gateway.reload.ReloadResult;
+import dev.palisade.gateway.server.DrainReport;
 import dev.palisade.gateway.server.GatewayRuntime;
 import dev.palisade.gateway.server.GatewayServer;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * The gateway as {@code serve} runs it: the proxy, the config reloader (and file watch), the
@@ -29,8 +29,6 @@ import java.util.logging.Logger;
  * outlive every reload.
  */
 public final class GatewayService implements AutoCloseable {
-
-  private static final Logger LOG = Logger.getLogger("dev.palisade.gateway");
 
   private final GatewayServer server;
   private final ConfigReloader reloader;
@@ -112,9 +110,10 @@ public final class GatewayService implements AutoCloseable {
 
   /**
    * Graceful shutdown (SIGTERM): stops watching and the admin API, then drains the proxy within
-   * the {@code lifecycle.drain_timeout} of the config in use.
+   * the {@code lifecycle.drain_timeout} of the config in use. Runs in a JVM shutdown hook, where
+   * java.util.logging may already be closed: the caller reports the result.
    */
-  public void shutdown() {
+  public DrainReport shutdown() {
     if (watcher != null) {
       watcher.close();
     }
@@ -122,8 +121,11 @@ public final class GatewayService implements AutoCloseable {
     if (admin != null) {
       admin.close();
     }
-    server.shutdown(server.runtime().config().lifecycle().drainTimeout());
-    LOG.info("gateway stopped");
+    return server.shutdown(drainTimeout());
+  }
+
+  public java.time.Duration drainTimeout() {
+    return server.runtime().config().lifecycle().drainTimeout();
   }
 
   /** Immediate stop, for tests and failed starts. */

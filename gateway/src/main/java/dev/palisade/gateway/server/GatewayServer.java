@@ -126,20 +126,27 @@ public final class GatewayServer implements AutoCloseable {
    * are refused), requests and streams in flight get up to {@code deadline} to finish; the ones
    * still running then end with an error (an SSE error event for streams) and the rest closes.
    */
-  public synchronized void shutdown(Duration deadline) {
+  public synchronized DrainReport shutdown(Duration deadline) {
     if (closed) {
-      return;
+      return new DrainReport(0, 0, Duration.ZERO);
     }
     closed = true;
     live.ready(false);
-    LOG.info(() -> "gateway draining: up to " + deadline.toMillis() + " ms for requests in flight");
+    long t0 = System.nanoTime();
+    int running = 0;
+    int ended = 0;
     try {
-      Future.all(instances.stream().map(v -> v.drain(deadline)).toList())
-          .await(deadline.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      List<Future<int[]>> drains = instances.stream().map(v -> v.drain(deadline)).toList();
+      Future.all(drains).await(deadline.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+      for (Future<int[]> d : drains) {
+        running += d.result()[0];
+        ended += d.result()[1];
+      }
     } catch (Exception e) {
       LOG.warning(() -> "draining did not finish cleanly: " + e.getMessage());
     }
     closeVertx();
+    return new DrainReport(running, ended, Duration.ofNanos(System.nanoTime() - t0));
   }
 
   @Override

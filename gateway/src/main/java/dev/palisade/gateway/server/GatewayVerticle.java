@@ -54,15 +54,18 @@ final class GatewayVerticle extends VerticleBase {
    * Stops accepting connections and lets requests in flight finish; at {@code deadline} the
    * exchanges still running are ended (a stream with an error event), then the connections close.
    */
-  Future<Void> drain(Duration deadline) {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+  Future<int[]> drain(Duration deadline) {
+    io.vertx.core.Promise<int[]> done = io.vertx.core.Promise.promise();
     context.runOnContext(v -> {
-      long timer = vertx.setTimer(Math.max(1, deadline.toMillis()),
-          id -> new ArrayList<>(inFlight).forEach(ProxyExchange::abortForShutdown));
+      int[] counts = {inFlight.size(), 0}; // running at the start, ended at the deadline
+      long timer = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> {
+        counts[1] = inFlight.size();
+        new ArrayList<>(inFlight).forEach(ProxyExchange::abortForShutdown);
+      });
       // The extra second lets the error events of aborted streams reach the clients.
       server.shutdown(deadline.toMillis() + 1000, TimeUnit.MILLISECONDS).onComplete(ar -> {
         vertx.cancelTimer(timer);
-        done.complete();
+        done.complete(counts);
       });
     });
     return done.future();
