@@ -134,9 +134,8 @@ final class ProxyExchange {
     attemptSeq++;
     cancelTimer();
     resetUpstream();
+    finished = true; // a reservation still on its way is released when it arrives (see start())
     billIfSent();
-    settled = true;
-    finished = true;
     record(503);
     rt.metrics.errors.inc(route == null ? "-" : route.label(), consumer.name(), "shutting_down");
     GatewayVerticle.error(req, ApiError.of(503, "service_unavailable", "shutting_down", message));
