@@ -30,6 +30,8 @@ import java.util.List;
  */
 public final class GatewayService implements AutoCloseable {
 
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("dev.palisade.gateway.consumer");
+
   private final GatewayServer server;
   private final ConfigReloader reloader;
   private final ConfigWatcher watcher;
@@ -56,8 +58,13 @@ public final class GatewayService implements AutoCloseable {
     }
     GatewayConfig config = source.load();
     // The state stores: in memory for one instance. Built once; reloads keep them.
+    InMemoryConsumerStore consumers = InMemoryConsumerStore.seededWith(config.consumers());
+    consumers.addListener(change -> LOG.info(() -> "consumer " + change.name() + " "
+        + change.kind().name().toLowerCase(java.util.Locale.ROOT)
+        + change.after().map(c -> " (" + c.origin().name().toLowerCase(java.util.Locale.ROOT) + ", "
+            + c.keys().size() + " key(s))").orElse("")));
     GatewayRuntime runtime = new GatewayRuntime(config, new InMemoryQuotaStore(clock), new InMemoryKeyStateStore(),
-        InMemoryConsumerStore.seededWith(config.consumers()), new GatewayMetrics(), clock);
+        consumers, new GatewayMetrics(), clock);
     GatewayServer server = GatewayServer.start(runtime);
     try {
       ConfigReloader reloader = new ConfigReloader(server, source, sha);

@@ -30,6 +30,8 @@ public final class ConfigReloader {
 
   private final GatewayServer server;
   private final ConfigSource source;
+  /** What the process started with: restart-only settings are compared against it, every time. */
+  private final GatewayConfig started;
   private String appliedSha256;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "gateway-config-reload");
@@ -41,6 +43,7 @@ public final class ConfigReloader {
   public ConfigReloader(GatewayServer server, ConfigSource source, String startedSha256) {
     this.server = server;
     this.source = source;
+    this.started = server.runtime().config();
     this.appliedSha256 = startedSha256;
   }
 
@@ -75,24 +78,25 @@ public final class ConfigReloader {
 
   private synchronized ReloadResult reloadNow(String trigger) {
     GatewayRuntime running = server.runtime();
-    String sha;
+    String read = null;
     GatewayConfig next;
     try {
-      sha = sha256(Files.readAllBytes(source.file()));
-      if (sha.equals(appliedSha256)) {
-        return count(new ReloadResult(ReloadResult.Outcome.UNCHANGED, sha, List.of(), null));
+      read = sha256(Files.readAllBytes(source.file()));
+      if (read.equals(appliedSha256)) {
+        return count(new ReloadResult(ReloadResult.Outcome.UNCHANGED, read, List.of(), null));
       }
       next = source.load();
       server.apply(next).await();
     } catch (IOException e) {
-      return refused(trigger, null, source.file() + ": cannot read: " + e.getMessage(), running);
+      return refused(trigger, read, source.file() + ": cannot read: " + e.getMessage(), running);
     } catch (GatewayException | IllegalArgumentException e) {
-      return refused(trigger, null, e.getMessage(), running);
+      return refused(trigger, read, e.getMessage(), running);
     } catch (Exception e) {
-      return refused(trigger, null, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), running);
+      return refused(trigger, read, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), running);
     }
+    String sha = read;
     appliedSha256 = sha;
-    List<String> restart = RestartRequired.between(running.config(), next);
+    List<String> restart = RestartRequired.between(started, next);
     LOG.info(() -> "config reloaded (" + trigger + ", sha256 " + sha.substring(0, 12) + ")"
         + (restart.isEmpty() ? "" : "; these changes need a restart and are not in effect: " + restart));
     return count(new ReloadResult(ReloadResult.Outcome.APPLIED, sha, restart, null));
