@@ -41,6 +41,12 @@ public final class ServiceHarness implements AutoCloseable {
 
   /** Starts from {@code yaml}; {@code %DIR%} in it is replaced by the harness's temp directory. */
   public static ServiceHarness start(String yaml, List<AdminToken> startTokens) throws IOException {
+    return start(yaml, startTokens, new SecretResolver(Optional.empty(), true));
+  }
+
+  /** Starts with {@code secrets} used for the first load and for every reload, as `serve` does. */
+  public static ServiceHarness start(String yaml, List<AdminToken> startTokens, SecretResolver secrets)
+      throws IOException {
     Path dir = Files.createTempDirectory("gateway-ops-");
     Path file = dir.resolve("gateway.yaml");
     Files.writeString(file, yaml.replace("%DIR%", dir.toString()));
@@ -52,7 +58,7 @@ public final class ServiceHarness implements AutoCloseable {
 
       @Override
       public GatewayConfig load() {
-        return new ConfigLoader(new SecretResolver(Optional.empty(), true)).load(file);
+        return new ConfigLoader(secrets).load(file);
       }
     };
     return new ServiceHarness(dir, file, GatewayService.start(source, startTokens, Clock.systemUTC()));
