@@ -148,6 +148,18 @@ class OpenPgpSignedTagTest {
   }
 
   @Test
+  void theCommittedKeyringRefusesUntilAMaintainerAddsAKey() throws Exception {
+    Path committed = dev.palisade.release.TestBase.REPO_ROOT.resolve("release/allowed-keyring.asc");
+    String key = newKey(UID, "never");
+    signedTag(key, "v1.0.0");
+    assertTrue(refusal(TagTrust.openPgp(committed)).contains("holds no OpenPGP public key"));
+    // What its comment tells a maintainer to do: append the exported key below the comments.
+    Path withKey = Files.writeString(tmp.resolve("allowed-keyring.asc"),
+        Files.readString(committed) + gpg("--armor", "--export", key));
+    assertEquals("1.0.0", GitInspector.inspect(repo, false, TagTrust.openPgp(withKey)).version());
+  }
+
+  @Test
   void anOpenPgpTagNeedsAKeyringAndAnSshKeyringIsNotEnough() throws Exception {
     String key = newKey(UID, "never");
     signedTag(key, "v1.0.0");

@@ -94,6 +94,20 @@ class SignedTagTest {
   }
 
   @Test
+  void theCommittedAllowedSignersFileRefusesUntilAMaintainerAddsAKey() throws Exception {
+    Path committed = dev.palisade.release.TestBase.REPO_ROOT.resolve("release/allowed-signers");
+    git("-c", "gpg.format=ssh", "-c", "user.signingkey=" + key, "tag", "-s", "v1.0.0", "-m", "release 1.0.0");
+    ReleaseException e = assertThrows(ReleaseException.class,
+        () -> GitInspector.inspect(repo, false, TagTrust.ssh(committed)));
+    assertEquals(Failure.GIT_STATE, e.failure());
+    assertTrue(e.getMessage().contains("is not accepted by " + committed), e.getMessage());
+    // What its comment tells a maintainer to do: append one line for their key.
+    Path withKey = Files.writeString(tmp.resolve("allowed-signers"), Files.readString(committed)
+        + EMAIL + " namespaces=\"git\" " + Files.readString(Path.of(key + ".pub")));
+    assertEquals("1.0.0", GitInspector.inspect(repo, false, TagTrust.ssh(withKey)).version());
+  }
+
+  @Test
   void usageErrors() {
     TestCli.Run noFile = TestCli.run(Map.of(), "build", "--repo", repo.toString(), "--require-signed-tag");
     assertEquals(Failure.USAGE.exitCode(), noFile.exitCode(), noFile.toString());
