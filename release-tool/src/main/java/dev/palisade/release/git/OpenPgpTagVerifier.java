@@ -149,6 +149,10 @@ final class OpenPgpTagVerifier {
     } catch (IOException e) {
       throw new ReleaseException(Failure.IO, "cannot read keyring " + keyring + ": " + e.getMessage(), e);
     }
+    if (text.contains("-----BEGIN PGP PRIVATE KEY BLOCK-----")) {
+      throw refuse("keyring " + keyring + " holds a PRIVATE key block: remove it (export with gpg --armor --export,"
+          + " not --export-secret-keys) and treat that key as leaked");
+    }
     List<OpenPGPCertificate> certificates = new ArrayList<>();
     OpenPGPKeyReader reader = new OpenPGPKeyReader();
     for (String block : armoredBlocks(text)) {

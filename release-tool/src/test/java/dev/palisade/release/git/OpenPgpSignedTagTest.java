@@ -140,11 +140,13 @@ class OpenPgpSignedTagTest {
   }
 
   @Test
-  void aKeyringWithoutKeysRefusesEveryTag() throws Exception {
+  void aKeyringWithoutPublicKeysOrWithAPrivateKeyRefusesEveryTag() throws Exception {
     String key = newKey(UID, "never");
     signedTag(key, "v1.0.0");
     Path keyring = Files.writeString(tmp.resolve("keyring.asc"), "# no maintainer key yet\n");
     assertTrue(refusal(TagTrust.openPgp(keyring)).contains("holds no OpenPGP public key"));
+    Path secret = Files.writeString(tmp.resolve("secret.asc"), gpg("--armor", "--export-secret-keys", key));
+    assertTrue(refusal(TagTrust.openPgp(secret)).contains("holds a PRIVATE key block"));
   }
 
   @Test
