@@ -4,6 +4,7 @@ import dev.palisade.release.Failure;
 import dev.palisade.release.ReleaseException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -171,7 +172,7 @@ public final class GitInspector {
       throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + ": the OpenPGP signature"
           + " is not at the end of the tag object, so what it signs is unclear; not accepted");
     }
-    OpenPgpTagVerifier.verify(tag, content, signature, trust.allowedKeyring(), java.time.Instant.now());
+    OpenPgpTagVerifier.verify(tag, content, signature, trust.allowedKeyring(), Instant.now());
   }
 
   private static void verifySsh(Repository repo, RevTag revTag, String tag, TagTrust trust)
