@@ -55,6 +55,6 @@ final class SignedTagOptions {
     if (!Files.isRegularFile(file)) {
       throw new UsageException(option + " " + file + ": no such file");
     }
-    return file.toAbsolutePath();
+    return file.toAbsolutePath().normalize();
   }
 }
