@@ -1,5 +1,6 @@
 package dev.palisade.release.cli;
 
+import dev.palisade.cli.UsageException;
 import dev.palisade.release.Failure;
 import dev.palisade.release.ReleaseException;
 import dev.palisade.release.git.GitFacts;
@@ -21,11 +22,13 @@ import picocli.CommandLine.Spec;
     description = {"Rebuilds the commit at --repo from a clean clone in a temporary directory and compares the"
         + " image with --against (a build of the same commit, e.g. the one 'release' wrote).",
         "On a mismatch exits 16 and says what differs: the config (JSON path), or which layer and which file"
-            + " (header field or content)."})
+            + " (header field or content).",
+        "With --require-signed-tag the release tag is verified first, as 'build' does."})
 final class VerifyReproducibleCommand implements Callable<Integer>, ReleaseCli.EnvironmentAware {
 
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
+  @Mixin SignedTagOptions signedTag;
 
   @Option(names = "--against", paramLabel = "oci:DIR", defaultValue = "oci:target/release/image",
       description = "The build to compare with (default: ${DEFAULT-VALUE}).")
@@ -43,11 +46,11 @@ final class VerifyReproducibleCommand implements Callable<Integer>, ReleaseCli.E
   }
 
   @Override
-  public Integer call() throws ReleaseException {
+  public Integer call() throws ReleaseException, UsageException {
     if (!against.startsWith("oci:")) {
       throw new ReleaseException(Failure.USAGE, "--against must be oci:DIR");
     }
-    BuildStage.Inputs in = common.inputs(env);
+    BuildStage.Inputs in = signedTag.apply(common.inputs(env));
     var events = Output.progress(spec.commandLine().getErr(), false);
     GitFacts git = new BuildStage(events).git(in);
     Path work = WorkDirs.temporary(in.cacheDir());

@@ -4,6 +4,7 @@ import dev.palisade.release.Failure;
 import dev.palisade.release.ReleaseException;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -46,10 +47,11 @@ public final class GitInspector {
   }
 
   /**
-   * As {@link #inspect(Path, boolean)}; with {@code allowedSigners}, the release tag must also be an
-   * annotated tag whose SSH signature verifies with a key that file allows for the tagger.
+   * As {@link #inspect(Path, boolean)}; with {@code trust}, the release tag must also be an annotated
+   * tag whose SSH signature verifies with a key its allowed-signers file allows for the tagger, or
+   * whose OpenPGP signature verifies with a valid key in its keyring.
    */
-  public static GitFacts inspect(Path workTree, boolean allowSnapshot, Path allowedSigners) throws ReleaseException {
+  public static GitFacts inspect(Path workTree, boolean allowSnapshot, TagTrust trust) throws ReleaseException {
     try (Repository repo = open(workTree); Git git = new Git(repo)) {
       ObjectId head = repo.resolve(Constants.HEAD);
       if (head == null) {
@@ -70,8 +72,8 @@ public final class GitInspector {
         String version = "0.0.0-snapshot." + SNAPSHOT_STAMP.format(commitTime) + "." + head.name().substring(0, 12);
         return new GitFacts(version, null, head.name(), commitTime, true);
       }
-      if (allowedSigners != null) {
-        verifySignedTag(repo, tag, allowedSigners);
+      if (trust != null) {
+        verifySignedTag(repo, tag, trust);
       }
       return new GitFacts(VersionTags.versionOf(tag).orElseThrow(), tag, head.name(), commitTime, false);
     } catch (IOException e) {
@@ -127,11 +129,12 @@ public final class GitInspector {
   }
 
   /**
-   * The tag must be annotated and carry an SSH signature that JGit's SSH verifier (from
-   * org.eclipse.jgit.ssh.apache, found through ServiceLoader) accepts with {@code allowedSigners}:
-   * a key listed there for the tagger's email, namespace "git", valid at the signing time.
+   * The tag must be annotated and signed. Its signature's format picks the check: SSH against the
+   * allowed-signers file with JGit's SSH verifier (from org.eclipse.jgit.ssh.apache, found through
+   * ServiceLoader: a key listed for the tagger's email, namespace "git", valid at the signing time);
+   * OpenPGP against the keyring with {@link OpenPgpTagVerifier}.
    */
-  static void verifySignedTag(Repository repo, String tag, Path allowedSigners) throws IOException, ReleaseException {
+  static void verifySignedTag(Repository repo, String tag, TagTrust trust) throws IOException, ReleaseException {
     Ref ref = repo.exactRef(Constants.R_TAGS + tag);
     RevObject object;
     try (RevWalk walk = new RevWalk(repo)) {
@@ -139,17 +142,45 @@ public final class GitInspector {
     }
     if (!(object instanceof RevTag revTag)) {
       throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: " + tag + " is a lightweight tag, not a"
-          + " signed annotated tag; create it with 'git tag -s " + tag + "' (gpg.format=ssh)");
+          + " signed annotated tag; create it with 'git tag -s " + tag + "' (or re-fetch it: actions/checkout"
+          + " turns annotated tags into lightweight ones)");
     }
     byte[] signature = revTag.getRawGpgSignature();
     if (signature == null) {
       throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + " is not signed; create it"
-          + " with 'git tag -s " + tag + "' (gpg.format=ssh)");
+          + " with 'git tag -s " + tag + "' (OpenPGP, or SSH with gpg.format=ssh)");
     }
-    if (SignatureVerifiers.getFormat(signature) != GpgConfig.GpgFormat.SSH) {
-      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + " has a "
-          + SignatureVerifiers.getFormat(signature) + " signature; only SSH signatures are verified (against"
-          + " --allowed-signers)");
+    GpgConfig.GpgFormat format = SignatureVerifiers.getFormat(signature);
+    if (format == GpgConfig.GpgFormat.OPENPGP) {
+      verifyOpenPgp(revTag, tag, signature, trust);
+    } else if (format == GpgConfig.GpgFormat.SSH) {
+      verifySsh(repo, revTag, tag, trust);
+    } else {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + " has a " + format
+          + " signature; only OpenPGP (--allowed-keyring) and SSH (--allowed-signers) signatures are verified");
+    }
+  }
+
+  private static void verifyOpenPgp(RevTag revTag, String tag, byte[] signature, TagTrust trust)
+      throws ReleaseException {
+    if (trust.allowedKeyring() == null) {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + " has an OpenPGP"
+          + " signature, but no --allowed-keyring was given to check it against");
+    }
+    byte[] content = OpenPgpTagVerifier.signedContent(revTag.getRawBuffer(), signature);
+    if (content == null) {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + ": the OpenPGP signature"
+          + " is not at the end of the tag object, so what it signs is unclear; not accepted");
+    }
+    OpenPgpTagVerifier.verify(tag, content, signature, trust.allowedKeyring(), Instant.now());
+  }
+
+  private static void verifySsh(Repository repo, RevTag revTag, String tag, TagTrust trust)
+      throws IOException, ReleaseException {
+    Path allowedSigners = trust.allowedSigners();
+    if (allowedSigners == null) {
+      throw new ReleaseException(Failure.GIT_STATE, "--require-signed-tag: tag " + tag + " has an SSH signature,"
+          + " but no --allowed-signers was given to check it against");
     }
     Config config = new Config();
     config.setString("gpg", null, "format", "ssh");

@@ -8,6 +8,7 @@ import dev.palisade.release.base.BaseConfig;
 import dev.palisade.release.base.DebFetcher;
 import dev.palisade.release.git.GitFacts;
 import dev.palisade.release.git.GitInspector;
+import dev.palisade.release.git.TagTrust;
 import dev.palisade.release.image.BuildRequest;
 import dev.palisade.release.image.BuiltImage;
 import dev.palisade.release.image.ImageConfigFile;
@@ -27,7 +28,7 @@ public final class BuildStage {
    * @param debDir optional directory of pre-downloaded .deb files
    */
   public record Inputs(Path repo, Path baseConfig, Path imageConfig, boolean snapshot, Path cacheDir, Path debDir,
-      String toolVersion, Path allowedSigners) {
+      String toolVersion, TagTrust tagTrust) {
     /** Without a signed-tag requirement. */
     public Inputs(Path repo, Path baseConfig, Path imageConfig, boolean snapshot, Path cacheDir, Path debDir,
         String toolVersion) {
@@ -42,9 +43,9 @@ public final class BuildStage {
   }
 
   public GitFacts git(Inputs in) throws ReleaseException {
-    GitFacts git = GitInspector.inspect(in.repo(), in.snapshot(), in.allowedSigners());
-    if (in.allowedSigners() != null) {
-      events.accept(new ReleaseEvent("git", "tag " + git.tag() + " signed by a key in " + in.allowedSigners()));
+    GitFacts git = GitInspector.inspect(in.repo(), in.snapshot(), in.tagTrust());
+    if (in.tagTrust() != null) {
+      events.accept(new ReleaseEvent("git", "tag " + git.tag() + " signed by a key in " + in.tagTrust().describe()));
     }
     events.accept(new ReleaseEvent("git", "version " + git.version() + " at " + git.shortCommit() + " ("
         + git.commitTime() + ")"));

@@ -54,14 +54,14 @@ class SignedTagTest {
   void aTagSignedByAnAllowedKeyIsAccepted() throws Exception {
     git("-c", "gpg.format=ssh", "-c", "user.signingkey=" + key, "tag", "-s", "v1.0.0", "-m", "release 1.0.0");
     assertTrue(git("cat-file", "tag", "v1.0.0").contains("-----BEGIN SSH SIGNATURE-----"));
-    assertEquals("1.0.0", GitInspector.inspect(repo, false, allowed).version());
+    assertEquals("1.0.0", GitInspector.inspect(repo, false, TagTrust.ssh(allowed)).version());
     assertEquals("1.0.0", GitInspector.inspect(repo, false).version(), "the check only runs when asked for");
   }
 
   @Test
   void aTagSignedByAnotherKeyIsRefused() throws Exception {
     git("-c", "gpg.format=ssh", "-c", "user.signingkey=" + key, "tag", "-s", "v1.0.0", "-m", "release 1.0.0");
-    ReleaseException e = assertThrows(ReleaseException.class, () -> GitInspector.inspect(repo, false, others));
+    ReleaseException e = assertThrows(ReleaseException.class, () -> GitInspector.inspect(repo, false, TagTrust.ssh(others)));
     assertEquals(Failure.GIT_STATE, e.failure());
     assertTrue(e.getMessage().contains("signature on tag v1.0.0 is not accepted"), e.getMessage());
   }
@@ -73,7 +73,7 @@ class SignedTagTest {
     Path forgedFile = Files.writeString(tmp.resolve("forged"), forged);
     String id = git("hash-object", "-t", "tag", "-w", forgedFile.toString()).trim();
     git("update-ref", "refs/tags/v1.0.0", id);
-    ReleaseException e = assertThrows(ReleaseException.class, () -> GitInspector.inspect(repo, false, allowed));
+    ReleaseException e = assertThrows(ReleaseException.class, () -> GitInspector.inspect(repo, false, TagTrust.ssh(allowed)));
     assertEquals(Failure.GIT_STATE, e.failure());
   }
 
@@ -94,10 +94,24 @@ class SignedTagTest {
   }
 
   @Test
+  void theCommittedAllowedSignersFileRefusesUntilAMaintainerAddsAKey() throws Exception {
+    Path committed = dev.palisade.release.TestBase.REPO_ROOT.resolve("release/allowed-signers");
+    git("-c", "gpg.format=ssh", "-c", "user.signingkey=" + key, "tag", "-s", "v1.0.0", "-m", "release 1.0.0");
+    ReleaseException e = assertThrows(ReleaseException.class,
+        () -> GitInspector.inspect(repo, false, TagTrust.ssh(committed)));
+    assertEquals(Failure.GIT_STATE, e.failure());
+    assertTrue(e.getMessage().contains("is not accepted by " + committed), e.getMessage());
+    // What its comment tells a maintainer to do: append one line for their key.
+    Path withKey = Files.writeString(tmp.resolve("allowed-signers"), Files.readString(committed)
+        + EMAIL + " namespaces=\"git\" " + Files.readString(Path.of(key + ".pub")));
+    assertEquals("1.0.0", GitInspector.inspect(repo, false, TagTrust.ssh(withKey)).version());
+  }
+
+  @Test
   void usageErrors() {
     TestCli.Run noFile = TestCli.run(Map.of(), "build", "--repo", repo.toString(), "--require-signed-tag");
     assertEquals(Failure.USAGE.exitCode(), noFile.exitCode(), noFile.toString());
-    assertTrue(noFile.err().contains("--require-signed-tag needs --allowed-signers"), noFile.err());
+    assertTrue(noFile.err().contains("--require-signed-tag needs --allowed-signers FILE (SSH) or --allowed-keyring"), noFile.err());
     TestCli.Run snapshot = TestCli.run(Map.of(), "build", "--repo", repo.toString(), "--snapshot",
         "--require-signed-tag", "--allowed-signers", allowed.toString());
     assertEquals(Failure.USAGE.exitCode(), snapshot.exitCode(), snapshot.toString());
