@@ -2,11 +2,10 @@ package dev.palisade.gateway.cli;
 
 import dev.palisade.gateway.ExitCode;
 import dev.palisade.gateway.config.GatewayConfig;
-import dev.palisade.gateway.keypool.InMemoryKeyStateStore;
 import dev.palisade.gateway.metrics.GatewayMetrics;
-import dev.palisade.gateway.quota.InMemoryQuotaStore;
 import dev.palisade.gateway.server.GatewayRuntime;
 import dev.palisade.gateway.server.GatewayServer;
+import dev.palisade.gateway.state.StateStores;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -28,13 +27,17 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Logging.configure();
     GatewayConfig loaded = ConfigLoading.load(config, secrets);
+    // Once per process: a reload reuses these stores (and their Redis connections).
+    StateStores stores = StateStores.open(loaded.state(), Clock.systemUTC());
+    GatewayMetrics metrics = new GatewayMetrics();
+    stores.bindMetrics(metrics);
     GatewayRuntime runtime =
-        new GatewayRuntime(loaded, new InMemoryQuotaStore(Clock.systemUTC()),
-            new InMemoryKeyStateStore(), new GatewayMetrics(), Clock.systemUTC());
+        new GatewayRuntime(loaded, stores.quotas(), stores.keyStates(), metrics, Clock.systemUTC());
     GatewayServer server = GatewayServer.start(runtime);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
+      stores.close();
       stopped.countDown();
     }, "gateway-shutdown"));
     stopped.await();

@@ -10,9 +10,20 @@ public record GatewayConfig(
     ServerConfig server,
     List<ProviderConfig> providers,
     List<RouteConfig> routes,
-    List<ConsumerConfig> consumers) {
+    List<ConsumerConfig> consumers,
+    StateConfig state) {
+
+  /** A config without a {@code state:} section: the in-memory store of a single instance. */
+  public GatewayConfig(
+      ServerConfig server,
+      List<ProviderConfig> providers,
+      List<RouteConfig> routes,
+      List<ConsumerConfig> consumers) {
+    this(server, providers, routes, consumers, StateConfig.MEMORY);
+  }
 
   public GatewayConfig {
+    java.util.Objects.requireNonNull(state, "state");
     providers = List.copyOf(providers);
     routes = List.copyOf(routes);
     consumers = List.copyOf(consumers);
