@@ -55,7 +55,7 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
   private final AtomicLong versions = new AtomicLong();
   private final ConcurrentHashMap<String, Entry> mirror = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, KeyState> pending = new ConcurrentHashMap<>();
-  private final long resyncTimer;
+  private long resyncTimer = -1;
   // Touched only on the link's event loop.
   private RedisConnection subscriber;
   private boolean subscribing;
@@ -68,16 +68,16 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
     this.clock = clock;
     redis.onHealthChange(up -> {
       if (up) {
-        redis.vertx().runOnContext(v -> recover());
+        redis.runOnContext(v -> recover());
       }
     });
-    this.resyncTimer = redis.vertx().setPeriodic(resyncInterval.toMillis(), id -> {
-      if (redis.isUp()) {
-        subscribe();
-        resync();
-      }
-    });
-    redis.vertx().runOnContext(v -> {
+    redis.runOnContext(v -> {
+      resyncTimer = redis.vertx().setPeriodic(resyncInterval.toMillis(), id -> {
+        if (redis.isUp()) {
+          subscribe();
+          resync();
+        }
+      });
       subscribe();
       resync();
     });
@@ -232,8 +232,8 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    redis.vertx().cancelTimer(resyncTimer);
-    redis.vertx().runOnContext(v -> {
+    redis.runOnContext(v -> {
+      redis.vertx().cancelTimer(resyncTimer);
       if (subscriber != null) {
         subscriber.close();
       }

@@ -34,11 +34,13 @@ public final class RedisLink implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger("dev.palisade.gateway.state");
 
   private final Vertx vertx;
+  /** The one context all of this link's work runs on (its fields need no locks). */
+  private final Context context;
   private final Redis client;
   private final String where;
   private final Duration timeout;
   private final List<Consumer<Boolean>> healthListeners = new CopyOnWriteArrayList<>();
-  private final long pingTimer;
+  private final long[] pingTimer;
   // Touched only on this link's event loop.
   private Future<RedisConnection> connection;
   private volatile boolean up;
@@ -46,14 +48,17 @@ public final class RedisLink implements AutoCloseable {
 
   private RedisLink(Vertx vertx, Redis client, String where, Duration timeout, Duration pingInterval) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.client = client;
     this.where = where;
     this.timeout = timeout;
-    this.pingTimer = vertx.setPeriodic(pingInterval.toMillis(), id -> {
+    long[] timer = new long[1];
+    context.runOnContext(v -> timer[0] = vertx.setPeriodic(pingInterval.toMillis(), id -> {
       if (!up) {
         send(Request.cmd(Command.PING)).onFailure(e -> { });
       }
-    });
+    }));
+    this.pingTimer = timer;
   }
 
   /**
@@ -71,7 +76,7 @@ public final class RedisLink implements AutoCloseable {
             .setTcpKeepAlive(true));
     config.password().ifPresent(p -> options.setPassword(p.reveal()));
     RedisLink link = new RedisLink(vertx, Redis.createClient(vertx, options), config.describe(), timeout, pingInterval);
-    link.vertx.runOnContext(v -> link.send(Request.cmd(Command.PING)).onFailure(e -> { }));
+    link.context.runOnContext(v -> link.send(Request.cmd(Command.PING)).onFailure(e -> { }));
     return link;
   }
 
@@ -93,11 +98,16 @@ public final class RedisLink implements AutoCloseable {
     return vertx;
   }
 
+  /** Runs {@code action} on this link's context (where the stores keep their connection state). */
+  public void runOnContext(io.vertx.core.Handler<Void> action) {
+    context.runOnContext(action);
+  }
+
   /** Sends one command; fails with {@link StateStoreUnavailableException} on any trouble. */
   public Future<Response> send(Request request) {
     Context caller = Vertx.currentContext();
     Promise<Response> result = Promise.promise();
-    vertx.runOnContext(v -> {
+    context.runOnContext(v -> {
       if (closed) {
         result.fail(new StateStoreUnavailableException("the state store is closed"));
         return;
@@ -212,7 +222,7 @@ public final class RedisLink implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    vertx.cancelTimer(pingTimer);
+    context.runOnContext(v -> vertx.cancelTimer(pingTimer[0]));
     client.close();
   }
 }
