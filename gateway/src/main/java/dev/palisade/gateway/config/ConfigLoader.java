@@ -55,7 +55,7 @@ public final class ConfigLoader {
   }
 
   private GatewayConfig parse(YamlNode root) {
-    YamlNode.Fields top = root.fields(Set.of("server", "providers", "routes", "consumers", "admin", "lifecycle"));
+    YamlNode.Fields top = root.fields(Set.of("server", "providers", "routes", "consumers", "admin", "lifecycle", "state"));
     ServerConfig server =
         top.optional("server").map(this::server).orElseGet(() -> server(null));
     List<ProviderConfig> providers = new ArrayList<>();
@@ -99,9 +99,15 @@ public final class ConfigLoader {
     if (consumers.isEmpty()) {
       throw top.required("consumers").error("at least one consumer is needed");
     }
+    StateConfig state = top.optional("state").map(this::state).orElse(StateConfig.MEMORY);
     return new GatewayConfig(server, providers, routes, consumers,
         top.optional("admin").map(OperationsSections::admin).orElse(null),
-        top.optional("lifecycle").map(OperationsSections::lifecycle).orElse(LifecycleConfig.DEFAULT));
+        top.optional("lifecycle").map(OperationsSections::lifecycle).orElse(LifecycleConfig.DEFAULT),
+        state);
+  }
+
+  private StateConfig state(YamlNode node) {
+    return StateSection.parse(node, secrets);
   }
 
   private ServerConfig server(YamlNode node) {

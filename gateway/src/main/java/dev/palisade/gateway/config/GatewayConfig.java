@@ -12,19 +12,24 @@ public record GatewayConfig(
     List<RouteConfig> routes,
     List<ConsumerConfig> consumers,
     AdminConfig admin,
-    LifecycleConfig lifecycle) {
+    LifecycleConfig lifecycle,
+    StateConfig state) {
 
-  /** A config without an admin API and with the default lifecycle. */
+  /**
+   * A config without an admin API, with the default lifecycle and without a {@code state:}
+   * section (the in-memory store of a single instance).
+   */
   public GatewayConfig(
       ServerConfig server, List<ProviderConfig> providers, List<RouteConfig> routes,
       List<ConsumerConfig> consumers) {
-    this(server, providers, routes, consumers, null, LifecycleConfig.DEFAULT);
+    this(server, providers, routes, consumers, null, LifecycleConfig.DEFAULT, StateConfig.MEMORY);
   }
 
   public GatewayConfig {
     if (lifecycle == null) {
       throw new IllegalArgumentException("lifecycle is required (LifecycleConfig.DEFAULT)");
     }
+    java.util.Objects.requireNonNull(state, "state");
     providers = List.copyOf(providers);
     routes = List.copyOf(routes);
     consumers = List.copyOf(consumers);

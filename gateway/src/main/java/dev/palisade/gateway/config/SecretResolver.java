@@ -22,6 +22,11 @@ public final class SecretResolver {
   }
 
   Secret resolve(YamlNode at) {
+    return resolveSecret(at);
+  }
+
+  /** Same rules as provider keys, for other secrets of the config (e.g. the Redis password). */
+  Secret resolveSecret(YamlNode at) {
     String raw = at.nonBlankText();
     String where = at.where();
     if (SecretCipher.isEncrypted(raw)) {

@@ -9,9 +9,7 @@ import dev.palisade.gateway.config.AdminConfig;
 import dev.palisade.gateway.config.AdminConfig.AdminToken;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.consumer.InMemoryConsumerStore;
-import dev.palisade.gateway.keypool.InMemoryKeyStateStore;
 import dev.palisade.gateway.metrics.GatewayMetrics;
-import dev.palisade.gateway.quota.InMemoryQuotaStore;
 import dev.palisade.gateway.reload.ConfigReloader;
 import dev.palisade.gateway.reload.ConfigSource;
 import dev.palisade.gateway.reload.ConfigWatcher;
@@ -19,6 +17,7 @@ import dev.palisade.gateway.reload.ReloadResult;
 import dev.palisade.gateway.server.DrainReport;
 import dev.palisade.gateway.server.GatewayRuntime;
 import dev.palisade.gateway.server.GatewayServer;
+import dev.palisade.gateway.state.StateStores;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
@@ -36,12 +35,15 @@ public final class GatewayService implements AutoCloseable {
   private final ConfigReloader reloader;
   private final ConfigWatcher watcher;
   private final AdminServer admin;
+  private final StateStores stores;
 
-  private GatewayService(GatewayServer server, ConfigReloader reloader, ConfigWatcher watcher, AdminServer admin) {
+  private GatewayService(
+      GatewayServer server, ConfigReloader reloader, ConfigWatcher watcher, AdminServer admin, StateStores stores) {
     this.server = server;
     this.reloader = reloader;
     this.watcher = watcher;
     this.admin = admin;
+    this.stores = stores;
   }
 
   /**
@@ -63,9 +65,18 @@ public final class GatewayService implements AutoCloseable {
         + change.kind().name().toLowerCase(java.util.Locale.ROOT)
         + change.after().map(c -> " (" + c.origin().name().toLowerCase(java.util.Locale.ROOT) + ", "
             + c.keys().size() + " key(s))").orElse("")));
-    GatewayRuntime runtime = new GatewayRuntime(config, new InMemoryQuotaStore(clock), new InMemoryKeyStateStore(),
-        consumers, new GatewayMetrics(), clock);
-    GatewayServer server = GatewayServer.start(runtime);
+    // Quotas and key state: in memory, or on Redis (state:). Once per process, like the consumers.
+    StateStores stores = StateStores.open(config.state(), clock);
+    GatewayMetrics metrics = new GatewayMetrics();
+    stores.bindMetrics(metrics);
+    GatewayServer server;
+    try {
+      server = GatewayServer.start(
+          new GatewayRuntime(config, stores.quotas(), stores.keyStates(), consumers, metrics, clock));
+    } catch (RuntimeException e) {
+      stores.close();
+      throw e;
+    }
     try {
       ConfigReloader reloader = new ConfigReloader(server, source, sha);
       AdminServer admin = null;
@@ -95,9 +106,10 @@ public final class GatewayService implements AutoCloseable {
               }
             });
       }
-      return new GatewayService(server, reloader, watcher, admin);
+      return new GatewayService(server, reloader, watcher, admin, stores);
     } catch (RuntimeException e) {
       server.close();
+      stores.close();
       throw e;
     }
   }
@@ -128,7 +140,10 @@ public final class GatewayService implements AutoCloseable {
     if (admin != null) {
       admin.close();
     }
-    return server.shutdown(drainTimeout());
+    // Settles of the drained requests go to the stores: close them only after the drain.
+    DrainReport report = server.shutdown(drainTimeout());
+    stores.close();
+    return report;
   }
 
   public java.time.Duration drainTimeout() {
@@ -146,5 +161,6 @@ public final class GatewayService implements AutoCloseable {
       admin.close();
     }
     server.close();
+    stores.close();
   }
 }

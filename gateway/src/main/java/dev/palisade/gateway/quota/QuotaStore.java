@@ -23,9 +23,24 @@ public interface QuotaStore {
 
   sealed interface Decision {}
 
-  /** Granted; hold on to it to settle. */
+  /**
+   * Granted; hold on to it to settle.
+   *
+   * @param id names the reservation in a shared store (where it expires if never settled);
+   *     empty for stores that need none
+   */
   record Reservation(
-      String consumer, long tokens, String day, String month, String minute) implements Decision {}
+      String consumer, long tokens, String day, String month, String minute, String id)
+      implements Decision {
+
+    public Reservation(String consumer, long tokens, String day, String month, String minute) {
+      this(consumer, tokens, day, month, minute, "");
+    }
+
+    public Reservation {
+      java.util.Objects.requireNonNull(id, "id");
+    }
+  }
 
   /**
    * Refused.

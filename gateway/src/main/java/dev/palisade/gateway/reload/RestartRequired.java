@@ -9,9 +9,9 @@ import java.util.Objects;
 
 /**
  * Settings a running gateway cannot change: what it listens on, how many event loops it runs,
- * where its admin API listens and audits, how it watches its config. A reload reports them
- * instead of silently ignoring them. (A future {@code state} store setting belongs here too:
- * stores outlive reloads by design.)
+ * where its admin API listens and audits, how it watches its config, and the {@code state}
+ * store (stores and their connections outlive reloads by design). A reload reports them instead
+ * of silently ignoring them.
  */
 public final class RestartRequired {
 
@@ -53,6 +53,9 @@ public final class RestartRequired {
     }
     if (!Objects.equals(running.lifecycle().debounce(), next.lifecycle().debounce())) {
       out.add("lifecycle.debounce");
+    }
+    if (!running.state().equals(next.state())) {
+      out.add("state");
     }
     return out;
   }

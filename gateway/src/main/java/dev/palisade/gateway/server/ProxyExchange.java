@@ -192,9 +192,9 @@ final class ProxyExchange {
     rt.quotas.reserve(consumer.name(), consumer.limits(), inputEstimate + completionReserve)
         .onComplete(ar -> {
           if (ar.failed()) {
-            // Fail closed: without the quota store nobody can be billed.
-            reject(ApiError.of(503, "service_unavailable", "quota_store_unavailable",
-                "The gateway cannot check quotas right now; try again."));
+            // Fail closed (state.on_unavailable): without the quota store nobody can be billed.
+            reject(ApiError.of(503, "service_unavailable", "state_store_unavailable",
+                "The gateway's shared state store (quotas and rate limits) is unavailable; try again shortly."));
           } else if (ar.result() instanceof QuotaStore.Denied denied) {
             rt.metrics.quotaRejections.inc(consumer.name(), denied.limit());
             boolean quota = denied.limit().endsWith("_day") || denied.limit().endsWith("_month");

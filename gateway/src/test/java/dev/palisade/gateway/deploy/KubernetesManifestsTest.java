@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.palisade.gateway.config.ConfigException;
 import dev.palisade.gateway.config.ConfigLoader;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.config.SecretResolver;
@@ -222,10 +221,7 @@ class KubernetesManifestsTest {
 
   /**
    * The ConfigMap's gateway.yaml through the real ConfigLoader, its {@code enc:v1:} placeholder
-   * replaced by a value encrypted with a throwaway master key. While this branch's ConfigLoader
-   * does not know the {@code state:} section yet (the Redis store is another change), that one
-   * refusal is tolerated and the rest is loaded without it; once {@code state} is known, the
-   * whole file must load.
+   * replaced by a value encrypted with a throwaway master key. The whole file must load.
    */
   GatewayConfig loadEmbeddedConfig() throws Exception {
     String ring = MasterKeyRing.generate("k8s-test");
@@ -235,20 +231,7 @@ class KubernetesManifestsTest {
     ConfigLoader loader = new ConfigLoader(new SecretResolver(Optional.of(MasterKeyRing.parse(ring, "test")), false));
     Path file = tmp.resolve("gateway.yaml");
     Files.writeString(file, yaml);
-    try {
-      return loader.load(file);
-    } catch (ConfigException e) {
-      if (!e.getMessage().contains(": state: unknown field")) {
-        throw e;
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> tree = new Yaml().load(yaml);
-      if (tree.remove("state") == null) {
-        fail("no state section, yet: " + e.getMessage());
-      }
-      Files.writeString(file, new Yaml().dump(tree));
-      return loader.load(file);
-    }
+    return loader.load(file);
   }
 
   @Test
@@ -257,5 +240,6 @@ class KubernetesManifestsTest {
     assertEquals("0.0.0.0", config.server().host());
     assertEquals(1, config.providers().get(0).keys().size());
     assertTrue(config.lifecycle().watchConfig());
+    assertEquals("redis://redis:6379", config.state().redis().orElseThrow().toString());
   }
 }

@@ -9,6 +9,7 @@ import dev.palisade.gateway.metrics.GatewayMetrics;
 import dev.palisade.gateway.quota.InMemoryQuotaStore;
 import dev.palisade.gateway.server.GatewayRuntime;
 import dev.palisade.gateway.server.GatewayServer;
+import dev.palisade.gateway.state.StateStores;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,13 +45,28 @@ public final class GatewayHarness implements AutoCloseable {
   }
 
   public static GatewayHarness start(String yaml, SecretResolver secrets) throws IOException {
+    return start(yaml, secrets, null);
+  }
+
+  /**
+   * With the given state stores (as {@code serve} builds them from {@code state:}); null for
+   * fresh in-memory ones. The stores are the caller's to close.
+   */
+  public static GatewayHarness start(String yaml, SecretResolver secrets, StateStores stores)
+      throws IOException {
     Path file = Files.createTempFile("gateway-", ".yaml");
     try {
       Files.writeString(file, yaml);
       GatewayConfig config = new ConfigLoader(secrets).load(file);
-      GatewayRuntime runtime =
-          new GatewayRuntime(config, new InMemoryQuotaStore(Clock.systemUTC()),
-              new InMemoryKeyStateStore(), new GatewayMetrics(), Clock.systemUTC());
+      GatewayRuntime runtime;
+      if (stores == null) {
+        runtime = new GatewayRuntime(config, new InMemoryQuotaStore(Clock.systemUTC()),
+            new InMemoryKeyStateStore(), new GatewayMetrics(), Clock.systemUTC());
+      } else {
+        GatewayMetrics metrics = new GatewayMetrics();
+        stores.bindMetrics(metrics);
+        runtime = new GatewayRuntime(config, stores.quotas(), stores.keyStates(), metrics, Clock.systemUTC());
+      }
       return new GatewayHarness(GatewayServer.start(runtime));
     } finally {
       Files.deleteIfExists(file);
