@@ -18,6 +18,7 @@ public final class ConsumerRegistry {
   public ConsumerRegistry(List<ConsumerConfig> consumers) {
     this.byHash =
         consumers.stream()
+            .filter(c -> c.keySha256() != null) // consumers that use only JWT or certificates
             .collect(Collectors.toUnmodifiableMap(ConsumerConfig::keySha256, Function.identity()));
   }
 

@@ -1,10 +1,13 @@
 package dev.palisade.gateway.server;
 
+import dev.palisade.gateway.auth.ConsumerAuthenticator;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.config.ProviderConfig;
 import dev.palisade.gateway.config.ProviderKey;
 import dev.palisade.gateway.consumer.ConsumerRegistry;
 import dev.palisade.gateway.keypool.KeyPool;
+import dev.palisade.gateway.limits.RequestGuard;
+import dev.palisade.gateway.tls.TlsOptions;
 import dev.palisade.gateway.keypool.KeyState;
 import dev.palisade.gateway.keypool.KeyStateStore;
 import dev.palisade.gateway.keypool.KeyStatus;
@@ -32,6 +35,8 @@ public final class GatewayRuntime {
   final GatewayConfig config;
   final RouteTable routes;
   final ConsumerRegistry consumers;
+  final ConsumerAuthenticator authenticator;
+  final RequestGuard guard;
   final Map<String, Provider> providers = new LinkedHashMap<>();
   final QuotaStore quotas;
   final GatewayMetrics metrics;
@@ -44,6 +49,8 @@ public final class GatewayRuntime {
     this.config = config;
     this.routes = new RouteTable(config.routes());
     this.consumers = new ConsumerRegistry(config.consumers());
+    this.authenticator = new ConsumerAuthenticator(config.auth(), config.consumers(), clock);
+    this.guard = new RequestGuard(config.limits());
     this.quotas = quotas;
     this.metrics = metrics;
     this.clock = clock;
@@ -51,7 +58,7 @@ public final class GatewayRuntime {
     for (ProviderConfig p : config.providers()) {
       p.keys().forEach(k -> secrets.add(k.value()));
       KeyPool pool = new KeyPool(p.name(), p.keys(), p.keyPool(), keyStates, this::keyChanged, clock);
-      providers.put(p.name(), new Provider(p, adapter(p), pool));
+      providers.put(p.name(), new Provider(p, adapter(p), pool, p.tls() == null ? null : TlsOptions.upstream(p.tls())));
     }
     this.redactor = new Redactor(secrets);
     metrics.gauge(

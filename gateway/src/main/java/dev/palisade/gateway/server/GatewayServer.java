@@ -42,8 +42,10 @@ public final class GatewayServer implements AutoCloseable {
       GatewayVerticle first = instances.get(0);
       int port = first.actualPort();
       vertx.runOnContext(v -> new KeyProber(vertx, first.client(), runtime).start());
+      runtime.authenticator.warmUp();
       runtime.ready = true;
-      LOG.info(() -> "gateway listening on http://" + runtime.config.server().host() + ":" + port
+      String scheme = runtime.config.server().tls() == null ? "http" : "https";
+      LOG.info(() -> "gateway listening on " + scheme + "://" + runtime.config.server().host() + ":" + port
           + " with " + loops + " event loop(s)");
       return new GatewayServer(vertx, runtime, port);
     } catch (Exception e) {
@@ -66,6 +68,7 @@ public final class GatewayServer implements AutoCloseable {
   @Override
   public void close() {
     runtime.ready = false;
+    runtime.authenticator.close();
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,9 +1,13 @@
 package dev.palisade.gateway.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.palisade.gateway.auth.AuthOutcome;
 import dev.palisade.gateway.config.ConsumerConfig;
+import dev.palisade.gateway.limits.LimitExceeded;
+import dev.palisade.gateway.limits.RequestGuard;
+import dev.palisade.gateway.tls.TlsOptions;
+import io.vertx.core.Context;
 import dev.palisade.gateway.provider.Json;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,8 +19,12 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import java.io.IOException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One event loop's share of the gateway: an HTTP server (all instances share the port) and an
@@ -49,16 +57,19 @@ final class GatewayVerticle extends VerticleBase {
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(8192),
             new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
-    server =
-        vertx.createHttpServer(
-            new HttpServerOptions()
-                .setHost(runtime.config.server().host())
-                .setPort(port)
-                .setTcpNoDelay(true)
-                .setMaxHeaderSize(16 * 1024)
-                // No WebSockets here: keep their handlers out of every response's path.
-                .setPerFrameWebSocketCompressionSupported(false)
-                .setPerMessageWebSocketCompressionSupported(false));
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(runtime.config.server().host())
+            .setPort(port)
+            .setTcpNoDelay(true)
+            .setMaxHeaderSize(runtime.guard.limits().headerHardCap())
+            // No WebSockets here: keep their handlers out of every response's path.
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false);
+    if (runtime.config.server().tls() != null) {
+      TlsOptions.applyTo(options, runtime.config.server().tls());
+    }
+    server = vertx.createHttpServer(options);
     return server.requestHandler(this::handle).listen();
   }
 
@@ -70,6 +81,11 @@ final class GatewayVerticle extends VerticleBase {
   private void handle(HttpServerRequest req) {
     String path = req.path();
     HttpMethod method = req.method();
+    Optional<LimitExceeded> headers = runtime.guard.checkHeaders(req.headers());
+    if (headers.isPresent()) {
+      error(req, limitError(headers.get()));
+      return;
+    }
     switch (path) {
       case "/healthz" -> text(req, 200, "application/json", "{\"status\":\"ok\"}");
       case "/readyz" ->
@@ -81,7 +97,7 @@ final class GatewayVerticle extends VerticleBase {
         if (method != HttpMethod.GET) {
           error(req, ApiError.of(405, "invalid_request_error", "method_not_allowed", "Use GET " + path + "."));
         } else {
-          authenticated(req).ifPresent(c -> models(req, c));
+          authenticated(req, c -> models(req, c));
         }
       }
       case "/v1/chat/completions", "/v1/embeddings" -> {
@@ -89,25 +105,24 @@ final class GatewayVerticle extends VerticleBase {
           error(req, ApiError.of(405, "invalid_request_error", "method_not_allowed", "Use POST " + path + "."));
           return;
         }
-        Optional<ConsumerConfig> consumer = authenticated(req);
-        if (consumer.isEmpty()) {
-          return;
-        }
-        readBody(req, body -> {
-          JsonNode json;
-          try {
-            json = Json.parse(body.getBytes());
-          } catch (IOException e) {
-            error(req, ApiError.badRequest("invalid_json", "The request body is not valid JSON."));
+        authenticated(req, consumer -> readBody(req, body -> {
+          RequestGuard.Parsed parsed = runtime.guard.parse(body.getBytes());
+          if (parsed.error() != null) {
+            error(req, limitError(parsed.error()));
             return;
           }
-          if (!(json instanceof ObjectNode object)) {
+          if (!(parsed.json() instanceof ObjectNode object)) {
             error(req, ApiError.badRequest("invalid_json", "The request body must be a JSON object."));
             return;
           }
           boolean embeddings = path.endsWith("embeddings");
-          new ProxyExchange(vertx, client, runtime, req, consumer.get(), object, embeddings).start();
-        });
+          Optional<LimitExceeded> shape = runtime.guard.checkShape(object, embeddings);
+          if (shape.isPresent()) {
+            error(req, limitError(shape.get()));
+            return;
+          }
+          new ProxyExchange(vertx, client, runtime, req, consumer, object, embeddings).start();
+        }));
       }
       default ->
           error(req, ApiError.of(404, "invalid_request_error", "unknown_url",
@@ -115,13 +130,52 @@ final class GatewayVerticle extends VerticleBase {
     }
   }
 
-  private Optional<ConsumerConfig> authenticated(HttpServerRequest req) {
-    Optional<ConsumerConfig> consumer = runtime.consumers.authenticate(req.getHeader("authorization"));
-    if (consumer.isEmpty()) {
-      runtime.metrics.errors.inc("-", "-", "invalid_api_key");
-      error(req, ApiError.unauthorized());
+  /**
+   * Runs {@code then} with the request's consumer, or answers 401/503. Usually decided at once;
+   * while a JWKS is fetched the request is paused so its body waits in Vert.x's buffer.
+   */
+  private void authenticated(HttpServerRequest req, java.util.function.Consumer<ConsumerConfig> then) {
+    CompletableFuture<AuthOutcome> outcome =
+        runtime.authenticator.authenticate(req.getHeader("authorization"), () -> peerCertificate(req));
+    if (outcome.isDone()) {
+      decide(req, outcome.join(), then);
+      return;
     }
-    return consumer;
+    req.pause();
+    Context context = vertx.getOrCreateContext();
+    outcome.whenComplete((o, e) -> context.runOnContext(v -> {
+      decide(req, o != null ? o : new AuthOutcome.Refused(503, "authentication_unavailable", "internal",
+          "The gateway cannot check credentials right now."), then);
+      req.resume();
+    }));
+  }
+
+  private void decide(HttpServerRequest req, AuthOutcome outcome, java.util.function.Consumer<ConsumerConfig> then) {
+    if (outcome instanceof AuthOutcome.Authenticated ok) {
+      then.accept(ok.consumer());
+      return;
+    }
+    AuthOutcome.Refused refused = (AuthOutcome.Refused) outcome;
+    runtime.metrics.errors.inc("-", "-", refused.code());
+    error(req, ApiError.of(refused.status(), refused.status() == 401 ? "invalid_request_error" : "server_error",
+        refused.code(), refused.message()));
+  }
+
+  /** The TLS client's leaf certificate; null on plain HTTP or when the client sent none. */
+  private static X509Certificate peerCertificate(HttpServerRequest req) {
+    if (!req.isSSL()) {
+      return null;
+    }
+    try {
+      List<Certificate> chain = req.connection().peerCertificates();
+      return chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf) ? null : leaf;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  private static ApiError limitError(LimitExceeded e) {
+    return ApiError.of(e.status(), "invalid_request_error", e.code(), e.message());
   }
 
   private void models(HttpServerRequest req, ConsumerConfig consumer) {
@@ -142,7 +196,7 @@ final class GatewayVerticle extends VerticleBase {
     long max = runtime.config.server().maxBodyBytes();
     String declared = req.getHeader("content-length");
     if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > max) {
-      error(req, tooLarge(max));
+      error(req, limitError(runtime.guard.bodyTooLarge()));
       return;
     }
     Buffer body = Buffer.buffer();
@@ -153,7 +207,7 @@ final class GatewayVerticle extends VerticleBase {
       }
       if (body.length() + chunk.length() > max) {
         overflow[0] = true;
-        error(req, tooLarge(max));
+        error(req, limitError(runtime.guard.bodyTooLarge()));
         return;
       }
       body.appendBuffer(chunk);
@@ -163,11 +217,6 @@ final class GatewayVerticle extends VerticleBase {
         then.accept(body);
       }
     });
-  }
-
-  private static ApiError tooLarge(long max) {
-    return ApiError.of(413, "invalid_request_error", "request_too_large",
-        "The request body is larger than the gateway's limit of " + max + " bytes.");
   }
 
   static void error(HttpServerRequest req, ApiError error) {

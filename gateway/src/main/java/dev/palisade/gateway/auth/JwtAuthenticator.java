@@ -1,0 +1,180 @@
+package dev.palisade.gateway.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import dev.palisade.gateway.config.AuthMethod;
+import dev.palisade.gateway.config.ConsumerConfig;
+import dev.palisade.gateway.config.JwtConfig;
+import java.security.Key;
+import java.text.ParseException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies JWT bearer tokens with Nimbus JOSE+JWT and maps the configured claim to a consumer.
+ *
+ * <p>Order of checks: the header's algorithm against the allowlist (so {@code none} and HMAC are
+ * refused before any key is looked at), then a key of that algorithm's family from the JWKS
+ * (Nimbus's key selector never hands an RSA or EC key to an HMAC verifier), the signature, and
+ * only then the claims: issuer, audience, exp/nbf with the configured skew, the consumer claim.
+ */
+final class JwtAuthenticator {
+
+  private final JwtConfig config;
+  private final JwksCache keys;
+  private final Set<JWSAlgorithm> algorithms;
+  private final DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
+  private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+  private final Map<String, ConsumerConfig> byClaim = new HashMap<>();
+
+  JwtAuthenticator(JwtConfig config, JwksCache keys, List<ConsumerConfig> consumers) {
+    this.config = config;
+    this.keys = keys;
+    this.algorithms = config.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toUnmodifiableSet());
+    this.claimsVerifier =
+        new DefaultJWTClaimsVerifier<>(
+            Set.of(config.audience()),
+            new JWTClaimsSet.Builder().issuer(config.issuer()).build(),
+            Set.of("exp", config.consumerClaim()),
+            null);
+    this.claimsVerifier.setMaxClockSkew((int) config.clockSkew().toSeconds());
+    for (ConsumerConfig c : consumers) {
+      if (c.identities().jwtClaim() != null) {
+        byClaim.put(c.identities().jwtClaim(), c);
+      }
+    }
+  }
+
+  void warmUp() {
+    keys.current();
+  }
+
+  /** Whether a bearer value has a JWS compact shape (three base64url parts), not a gateway key. */
+  static boolean looksLikeJwt(String bearer) {
+    int first = bearer.indexOf('.');
+    int second = first < 0 ? -1 : bearer.indexOf('.', first + 1);
+    return first > 0 && second > first && bearer.indexOf('.', second + 1) < 0;
+  }
+
+  CompletableFuture<AuthOutcome> authenticate(String token) {
+    SignedJWT jwt;
+    try {
+      jwt = SignedJWT.parse(token);
+    } catch (ParseException e) {
+      return done(refused("malformed_token", "it is not a well-formed signed JWT"));
+    }
+    JWSHeader header = jwt.getHeader();
+    if (!algorithms.contains(header.getAlgorithm())) {
+      return done(refused("algorithm_refused", "its signing algorithm is not accepted by this gateway"));
+    }
+    return keys.current()
+        .thenCompose(set -> {
+          List<Key> candidates = candidates(set, header);
+          if (!candidates.isEmpty()) {
+            return CompletableFuture.completedFuture(verify(jwt, candidates));
+          }
+          // A kid we do not know: the issuer may have rotated its keys since the last fetch.
+          return keys.refreshForUnknownKey().thenApply(fresh -> {
+            List<Key> again = candidates(fresh, header);
+            return again.isEmpty()
+                ? refused("unknown_key_id", "no key of the issuer's key set matches it")
+                : verify(jwt, again);
+          });
+        })
+        .exceptionally(e -> new AuthOutcome.Refused(503, "authentication_unavailable", "jwks_unavailable",
+            "The gateway cannot check bearer tokens right now (its issuer's key set is unavailable)."));
+  }
+
+  private List<Key> candidates(JWKSet set, JWSHeader header) {
+    JWSVerificationKeySelector<SecurityContext> selector =
+        new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(set));
+    try {
+      return List.copyOf(selector.selectJWSKeys(header, null));
+    } catch (com.nimbusds.jose.KeySourceException e) {
+      return List.of();
+    }
+  }
+
+  private AuthOutcome verify(SignedJWT jwt, List<Key> candidates) {
+    boolean verified = false;
+    for (Key key : candidates) {
+      try {
+        JWSVerifier verifier = verifiers.createJWSVerifier(jwt.getHeader(), key);
+        if (jwt.verify(verifier)) {
+          verified = true;
+          break;
+        }
+      } catch (JOSEException e) {
+        // a key that cannot verify this algorithm: try the next
+      }
+    }
+    if (!verified) {
+      return refused("bad_signature", "its signature does not verify");
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = jwt.getJWTClaimsSet();
+      claimsVerifier.verify(claims, null);
+    } catch (ParseException e) {
+      return refused("malformed_token", "its claims are not valid JSON");
+    } catch (BadJWTException e) {
+      return claimsRefused(e);
+    } catch (BadJOSEException e) {
+      return refused("claims_refused", "its claims are not accepted");
+    }
+    Object value = claims.getClaim(config.consumerClaim());
+    if (!(value instanceof String name)) {
+      return refused("claim_missing", "its '" + config.consumerClaim() + "' claim is not a string");
+    }
+    ConsumerConfig consumer = byClaim.get(name);
+    if (consumer == null) {
+      return refused("unknown_subject", "its '" + config.consumerClaim() + "' claim names no consumer of this gateway");
+    }
+    return new AuthOutcome.Authenticated(consumer, AuthMethod.JWT);
+  }
+
+  /** Nimbus's messages quote claim values from the token; the client gets fixed wording instead. */
+  private AuthOutcome.Refused claimsRefused(BadJWTException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    if (m.startsWith("Expired")) {
+      return refused("expired", "it has expired");
+    }
+    if (m.contains("before use time")) {
+      return refused("not_yet_valid", "it is not valid yet (nbf)");
+    }
+    if (m.contains("audience")) {
+      return refused("wrong_audience", "its audience is not this gateway's");
+    }
+    if (m.contains("iss")) {
+      return refused("wrong_issuer", "its issuer is not the one this gateway trusts");
+    }
+    if (m.contains("missing required claims")) {
+      return refused("claim_missing", "it lacks a required claim (exp or '" + config.consumerClaim() + "')");
+    }
+    return refused("claims_refused", "its claims are not accepted");
+  }
+
+  private static AuthOutcome.Refused refused(String reason, String why) {
+    return AuthOutcome.unauthorized(reason, "The bearer token was refused: " + why + ".");
+  }
+
+  private static CompletableFuture<AuthOutcome> done(AuthOutcome outcome) {
+    return CompletableFuture.completedFuture(outcome);
+  }
+}
