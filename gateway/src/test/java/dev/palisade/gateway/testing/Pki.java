@@ -58,9 +58,9 @@ public final class Pki {
     return parse(caCert());
   }
 
-  /** A server certificate for 127.0.0.1 and localhost. */
-  public Leaf server(String cn) {
-    return leaf(cn, "/CN=" + cn, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth", null);
+  /** A server certificate for 127.0.0.1 and localhost; its key encrypted when a password is given. */
+  public Leaf server(String cn, String keyPassword) {
+    return leaf(cn, "/CN=" + cn, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth", keyPassword);
   }
 
   /** A client certificate with {@code subject} and the given SAN (e.g. {@code URI:spiffe://x/y}). */
