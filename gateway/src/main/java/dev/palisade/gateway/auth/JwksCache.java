@@ -68,7 +68,7 @@ final class JwksCache {
     }
     lastAttempt = now;
     CompletableFuture<JWKSet> fetch = source.fetch().thenApply(this::parse);
-    inFlight = fetch.handle((set, error) -> {
+    CompletableFuture<JWKSet> result = fetch.handle((set, error) -> {
       synchronized (this) {
         inFlight = null;
         if (error == null) {
@@ -85,7 +85,10 @@ final class JwksCache {
         throw cause instanceof JwksSource.JwksException j ? j : new JwksSource.JwksException(cause.getMessage());
       }
     });
-    return inFlight;
+    // A source that answered at once has already run the handler above (this thread holds the
+    // lock, so it re-entered): remembering the finished future would pin it forever.
+    inFlight = result.isDone() ? null : result;
+    return result;
   }
 
   /**
