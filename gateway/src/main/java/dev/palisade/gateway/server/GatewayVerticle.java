@@ -33,6 +33,8 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 final class GatewayVerticle extends VerticleBase {
 
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("dev.palisade.gateway");
+
   private final GatewayRuntime runtime;
   private final int port;
   private HttpServer server;
@@ -70,6 +72,9 @@ final class GatewayVerticle extends VerticleBase {
       TlsOptions.applyTo(options, runtime.config.server().tls());
     }
     server = vertx.createHttpServer(options);
+    // Failed TLS handshakes (no or untrusted client certificate, plain HTTP on the TLS port) are
+    // the client's problem; at Vert.x's default SEVERE level anyone could flood the log with them.
+    server.exceptionHandler(e -> LOG.fine(() -> "connection error: " + e.getMessage()));
     return server.requestHandler(this::handle).listen();
   }
 
