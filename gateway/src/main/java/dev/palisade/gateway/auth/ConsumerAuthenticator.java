@@ -47,7 +47,7 @@ public final class ConsumerAuthenticator implements AutoCloseable {
           ? new FileJwksSource(j.jwksFile(), j.maxJwksBytes(), jwksExecutor)
           : new UrlJwksSource(j.jwksUrl(), j.maxJwksBytes(), j.fetchTimeout(),
               j.jwksCaFile() == null ? null : PemFiles.trustOnly(j.jwksCaFile()), jwksExecutor);
-      this.jwt = new JwtAuthenticator(j, new JwksCache(source, j.cacheTtl(), j.refreshMinInterval(), clock), consumers);
+      this.jwt = new JwtAuthenticator(j, new JwksCache(source, j.cacheTtl(), j.refreshMinInterval(), clock), consumers, clock);
     } else {
       jwksExecutor = null;
       this.jwt = null;

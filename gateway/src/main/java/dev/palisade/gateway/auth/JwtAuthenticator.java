@@ -16,13 +16,16 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import dev.palisade.gateway.config.AuthMethod;
 import dev.palisade.gateway.config.ConsumerConfig;
 import dev.palisade.gateway.config.JwtConfig;
+import dev.palisade.gateway.consumer.ConsumerKeys;
 import java.security.Key;
 import java.text.ParseException;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -41,10 +44,23 @@ final class JwtAuthenticator {
   private final DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
   private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
   private final Map<String, ConsumerConfig> byClaim = new HashMap<>();
+  private volatile KeyIndex index;
+  private final Clock clock;
+  /**
+   * Tokens already verified, by SHA-256: clients reuse one token for its lifetime, and an ES256
+   * signature check costs milliseconds of event-loop time on JDK 17. An entry holds only while
+   * the key set it was verified with is current and the token has not expired.
+   */
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
-  JwtAuthenticator(JwtConfig config, JwksCache keys, List<ConsumerConfig> consumers) {
+  static final int MAX_VERIFIED = 10_000;
+
+  private record Verified(JWKSet set, ConsumerConfig consumer, long validUntilMillis) {}
+
+  JwtAuthenticator(JwtConfig config, JwksCache keys, List<ConsumerConfig> consumers, Clock clock) {
     this.config = config;
     this.keys = keys;
+    this.clock = clock;
     this.algorithms = config.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toUnmodifiableSet());
     this.claimsVerifier =
         new DefaultJWTClaimsVerifier<>(
@@ -72,45 +88,99 @@ final class JwtAuthenticator {
   }
 
   CompletableFuture<AuthOutcome> authenticate(String token) {
+    String digest = ConsumerKeys.sha256Hex(token);
+    Verified hit = verified.get(digest);
+    if (hit != null) {
+      CompletableFuture<JWKSet> current = keys.current();
+      if (current.isDone() && !current.isCompletedExceptionally() && current.join() == hit.set()
+          && clock.millis() <= hit.validUntilMillis()) {
+        return done(new AuthOutcome.Authenticated(hit.consumer(), AuthMethod.JWT));
+      }
+      verified.remove(digest);
+    }
+    return verifyFully(token).thenApply(r -> {
+      if (r.outcome() instanceof AuthOutcome.Authenticated ok) {
+        if (verified.size() >= MAX_VERIFIED) {
+          verified.clear(); // bounded memory; the next uses verify again
+        }
+        verified.put(digest, new Verified(r.set(), ok.consumer(), r.validUntilMillis()));
+      }
+      return r.outcome();
+    });
+  }
+
+  /** A verdict, and for an accepted token the key set it was verified with and its end of life. */
+  private record Result(AuthOutcome outcome, JWKSet set, long validUntilMillis) {
+    static Result refusal(AuthOutcome outcome) {
+      return new Result(outcome, null, 0);
+    }
+  }
+
+  private CompletableFuture<Result> verifyFully(String token) {
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
     } catch (ParseException e) {
-      return done(refused("malformed_token", "it is not a well-formed signed JWT"));
+      return CompletableFuture.completedFuture(Result.refusal(refused("malformed_token", "it is not a well-formed signed JWT")));
     }
     JWSHeader header = jwt.getHeader();
     if (!algorithms.contains(header.getAlgorithm())) {
-      return done(refused("algorithm_refused", "its signing algorithm is not accepted by this gateway"));
+      return CompletableFuture.completedFuture(
+          Result.refusal(refused("algorithm_refused", "its signing algorithm is not accepted by this gateway")));
     }
     return keys.current()
         .thenCompose(set -> {
           List<Key> candidates = candidates(set, header);
           if (!candidates.isEmpty()) {
-            return CompletableFuture.completedFuture(verify(jwt, candidates));
+            return CompletableFuture.completedFuture(verify(jwt, set, candidates));
           }
           // A kid we do not know: the issuer may have rotated its keys since the last fetch.
           return keys.refreshForUnknownKey().thenApply(fresh -> {
             List<Key> again = candidates(fresh, header);
             return again.isEmpty()
-                ? refused("unknown_key_id", "no key of the issuer's key set matches it")
-                : verify(jwt, again);
+                ? Result.refusal(refused("unknown_key_id", "no key of the issuer's key set matches it"))
+                : verify(jwt, fresh, again);
           });
         })
-        .exceptionally(e -> new AuthOutcome.Refused(503, "authentication_unavailable", "jwks_unavailable",
-            "The gateway cannot check bearer tokens right now (its issuer's key set is unavailable)."));
+        .exceptionally(e -> Result.refusal(new AuthOutcome.Refused(503, "authentication_unavailable",
+            "jwks_unavailable",
+            "The gateway cannot check bearer tokens right now (its issuer's key set is unavailable).")));
   }
 
+  /**
+   * The Java keys a token's header selects. Turning a JWK into a Java key (EC point validation
+   * included) costs more than the signature check, so selections are kept per key set. Only
+   * non-empty selections are kept: those exist only for the set's own kids, so made-up kids in
+   * tokens cannot grow the map.
+   */
   private List<Key> candidates(JWKSet set, JWSHeader header) {
+    KeyIndex current = index;
+    if (current == null || current.set() != set) {
+      current = new KeyIndex(set, new ConcurrentHashMap<>());
+      index = current;
+    }
+    String cacheKey = header.getAlgorithm().getName() + "|" + header.getKeyID();
+    List<Key> cached = current.selections().get(cacheKey);
+    if (cached != null) {
+      return cached;
+    }
     JWSVerificationKeySelector<SecurityContext> selector =
         new JWSVerificationKeySelector<>(algorithms, new ImmutableJWKSet<>(set));
+    List<Key> selected;
     try {
-      return List.copyOf(selector.selectJWSKeys(header, null));
+      selected = List.copyOf(selector.selectJWSKeys(header, null));
     } catch (com.nimbusds.jose.KeySourceException e) {
       return List.of();
     }
+    if (!selected.isEmpty()) {
+      current.selections().put(cacheKey, selected);
+    }
+    return selected;
   }
 
-  private AuthOutcome verify(SignedJWT jwt, List<Key> candidates) {
+  private record KeyIndex(JWKSet set, ConcurrentHashMap<String, List<Key>> selections) {}
+
+  private Result verify(SignedJWT jwt, JWKSet set, List<Key> candidates) {
     boolean verified = false;
     for (Key key : candidates) {
       try {
@@ -124,28 +194,31 @@ final class JwtAuthenticator {
       }
     }
     if (!verified) {
-      return refused("bad_signature", "its signature does not verify");
+      return Result.refusal(refused("bad_signature", "its signature does not verify"));
     }
     JWTClaimsSet claims;
     try {
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException e) {
-      return refused("malformed_token", "its claims are not valid JSON");
+      return Result.refusal(refused("malformed_token", "its claims are not valid JSON"));
     }
     try {
       claimsVerifier.verify(claims, null);
     } catch (BadJWTException e) {
-      return claimsRefused(claims);
+      return Result.refusal(claimsRefused(claims));
     }
     Object value = claims.getClaim(config.consumerClaim());
     if (!(value instanceof String name)) {
-      return refused("claim_missing", "its '" + config.consumerClaim() + "' claim is not a string");
+      return Result.refusal(refused("claim_missing", "its '" + config.consumerClaim() + "' claim is not a string"));
     }
     ConsumerConfig consumer = byClaim.get(name);
     if (consumer == null) {
-      return refused("unknown_subject", "its '" + config.consumerClaim() + "' claim names no consumer of this gateway");
+      return Result.refusal(
+          refused("unknown_subject", "its '" + config.consumerClaim() + "' claim names no consumer of this gateway"));
     }
-    return new AuthOutcome.Authenticated(consumer, AuthMethod.JWT);
+    // exp is required, so the verifier has seen one.
+    long validUntil = claims.getExpirationTime().getTime() + config.clockSkew().toMillis();
+    return new Result(new AuthOutcome.Authenticated(consumer, AuthMethod.JWT), set, validUntil);
   }
 
   /**

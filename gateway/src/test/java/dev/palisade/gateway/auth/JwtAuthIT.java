@@ -155,6 +155,18 @@ class JwtAuthIT {
   }
 
   @Test
+  void aVerifiedTokenIsRememberedOnlyUntilItExpires() throws Exception {
+    // exp 1 s ago is inside the 5 s skew: accepted, and remembered so reuse skips the signature.
+    Instant exp = Instant.now().minusSeconds(1);
+    String token = TestIssuer.sign(EC_1, TestIssuer.claims("svc-b").expirationTime(Date.from(exp)).build());
+    assertEquals(200, chat(token).statusCode());
+    assertEquals(200, chat(token).statusCode());
+    long wait = exp.plusMillis(5_600).toEpochMilli() - System.currentTimeMillis();
+    Thread.sleep(Math.max(0, wait));
+    assertRefused(chat(token), token, "expired");
+  }
+
+  @Test
   void unsignedAndHmacConfusionTokensAreRefused() throws Exception {
     int before = upstream.received().size();
     String none = TestIssuer.unsigned(TestIssuer.claims("svc-b").build());
