@@ -102,7 +102,7 @@ class LimitsIT {
   @Test
   void bodySizeWithoutContentLength() throws Exception {
     // curl streams a chunked body, so the limit is enforced while reading, not from the header.
-    Process p = new ProcessBuilder(List.of("/usr/bin/curl", "-sS", "-H", "transfer-encoding: chunked",
+    Process p = new ProcessBuilder(List.of(dev.palisade.gateway.testing.Pki.curl(), "-sS", "-H", "transfer-encoding: chunked",
         "-H", "authorization: Bearer " + KEY_A, "-H", "content-type: application/json",
         "--data-binary", chatOfSize(4097), gateway.baseUrl() + "/v1/chat/completions"))
         .redirectErrorStream(true).start();

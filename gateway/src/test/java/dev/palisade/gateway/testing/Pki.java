@@ -136,6 +136,15 @@ public final class Pki {
     }
   }
 
+  /** The curl binary, or a failure naming the package (tests never skip). */
+  public static String curl() {
+    Path curl = Path.of("/usr/bin/curl");
+    if (!Files.isExecutable(curl)) {
+      throw new IllegalStateException("curl is not installed: apt-get install -y curl");
+    }
+    return curl.toString();
+  }
+
   /** Runs openssl in {@code dir}; a trailing {@code #password} argument goes in via the environment. */
   public static void openssl(Path dir, String... args) {
     Path openssl = Path.of("/usr/bin/openssl");

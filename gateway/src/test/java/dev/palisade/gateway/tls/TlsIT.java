@@ -163,7 +163,7 @@ class TlsIT {
   record CurlResult(int exit, String out) {}
 
   static CurlResult curl(String... extra) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("/usr/bin/curl", "-sS", "--fail-with-body",
+    List<String> command = new java.util.ArrayList<>(List.of(dev.palisade.gateway.testing.Pki.curl(), "-sS", "--fail-with-body",
         "--cacert", pki.caCert().toString(), "-H", "content-type: application/json", "--data", CHAT));
     command.addAll(List.of(extra));
     command.add("https://127.0.0.1:" + gateway.port() + "/v1/chat/completions");
