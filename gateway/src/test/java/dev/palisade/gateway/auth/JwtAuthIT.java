@@ -209,6 +209,43 @@ class JwtAuthIT {
   }
 
   @Test
+  void anUnreachableOrSilentJwksEndpointGives503WithinTheFetchTimeout() throws Exception {
+    com.sun.net.httpserver.HttpServer silent =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 4);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    silent.createContext("/jwks.json", exchange -> {
+      try {
+        release.await(30, java.util.concurrent.TimeUnit.SECONDS); // accepts, never answers in time
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.close();
+    });
+    silent.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    silent.start();
+    String token = TestIssuer.sign(RSA_1, TestIssuer.claims("svc-b").build());
+    try {
+      for (String url : new String[] {
+          "http://127.0.0.1:" + silent.getAddress().getPort() + "/jwks.json",
+          "http://127.0.0.1:1/jwks.json"}) {
+        try (GatewayHarness g = GatewayHarness.start(config("jwks_url: " + url))) {
+          long start = System.nanoTime();
+          HttpResponse<String> r = g.post("/v1/chat/completions", token, CHAT);
+          long ms = (System.nanoTime() - start) / 1_000_000;
+          assertEquals(503, r.statusCode(), url + ": " + r.body());
+          assertEquals("authentication_unavailable", JSON.readTree(r.body()).path("error").path("code").asText());
+          assertFalse(r.body().contains(token));
+          assertTrue(ms < 10_000, url + " took " + ms + " ms with a 2 s fetch timeout");
+          assertEquals(200, g.post("/v1/chat/completions", KEY_A, CHAT).statusCode(), "keys keep working");
+        }
+      }
+    } finally {
+      release.countDown();
+      silent.stop(0);
+    }
+  }
+
+  @Test
   void aJwksFileWorksToo(@TempDir Path dir) throws Exception {
     Path jwks = dir.resolve("jwks.json");
     Files.writeString(jwks, issuer.jwks());
