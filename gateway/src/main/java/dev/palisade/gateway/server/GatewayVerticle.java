@@ -161,6 +161,8 @@ final class GatewayVerticle extends VerticleBase {
       return;
     }
     AuthOutcome.Refused refused = (AuthOutcome.Refused) outcome;
+    // The reason is a fixed label (expired, wrong_issuer, unknown_certificate...), never a credential.
+    LOG.fine(() -> "authentication refused: " + refused.reason() + " (" + req.method() + " " + req.path() + ")");
     runtime.metrics.errors.inc("-", "-", refused.code());
     error(req, ApiError.of(refused.status(), refused.status() == 401 ? "invalid_request_error" : "server_error",
         refused.code(), refused.message()));
