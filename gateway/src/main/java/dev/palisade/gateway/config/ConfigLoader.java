@@ -1,5 +1,6 @@
 package dev.palisade.gateway.config;
 
+import dev.palisade.gateway.limits.RequestLimits;
 import dev.palisade.gateway.quota.Limits;
 import dev.palisade.gateway.routing.ModelPattern;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -51,18 +53,26 @@ public final class ConfigLoader {
     if (root == null) {
       throw new ConfigException(file + ": the config is empty");
     }
-    return parse(new YamlNode(file.toString(), "", root));
+    Path baseDir = file.toAbsolutePath().getParent();
+    return parse(new YamlNode(file.toString(), "", root), new SecurityConfigParser(secrets, baseDir));
   }
 
-  private GatewayConfig parse(YamlNode root) {
-    YamlNode.Fields top = root.fields(Set.of("server", "providers", "routes", "consumers", "admin", "lifecycle", "state"));
+  private GatewayConfig parse(YamlNode root, SecurityConfigParser security) {
+    YamlNode.Fields top = root.fields(Set.of(
+        "server", "providers", "routes", "consumers", "admin", "lifecycle", "state", "auth", "limits"));
+    Optional<YamlNode> serverBody =
+        top.optional("server").flatMap(s -> s.fields(SERVER_FIELDS).optional("max_body_bytes"));
+    RequestLimits limits = security.limits(top.optional("limits"), serverBody);
+    AuthConfig auth = security.auth(top.optional("auth"));
     ServerConfig server =
-        top.optional("server").map(this::server).orElseGet(() -> server(null));
+        top.optional("server").map(n -> server(n, security, limits))
+            .orElseGet(() -> server(null, security, limits));
+    security.checkAuthAgainstServer(auth, top.optional("auth"), server);
     List<ProviderConfig> providers = new ArrayList<>();
     Set<String> providerNames = new HashSet<>();
     Set<String> keyValues = new HashSet<>();
     for (YamlNode p : top.required("providers").items()) {
-      ProviderConfig provider = provider(p, keyValues);
+      ProviderConfig provider = provider(p, keyValues, security);
       if (!providerNames.add(provider.name())) {
         throw p.error("provider name '" + provider.name() + "' is used twice");
       }
@@ -86,13 +96,24 @@ public final class ConfigLoader {
     List<ConsumerConfig> consumers = new ArrayList<>();
     Set<String> consumerNames = new HashSet<>();
     Set<String> hashes = new HashSet<>();
+    Set<String> identities = new HashSet<>();
     for (YamlNode c : top.required("consumers").items()) {
-      ConsumerConfig consumer = consumer(c);
+      ConsumerConfig consumer = consumer(c, security, auth);
       if (!consumerNames.add(consumer.name())) {
         throw c.error("consumer name '" + consumer.name() + "' is used twice");
       }
-      if (!hashes.add(consumer.keySha256())) {
+      if (consumer.keySha256() != null && !hashes.add(consumer.keySha256())) {
         throw c.error("another consumer already has this key_sha256");
+      }
+      ConsumerIdentities ids = consumer.identities();
+      for (String id : new String[] {
+          ids.jwtClaim() == null ? null : "jwt_claim " + ids.jwtClaim(),
+          ids.certSha256() == null ? null : "client_cert_sha256 " + ids.certSha256(),
+          ids.certSubject() == null ? null : "client_cert_subject " + ids.certSubject(),
+          ids.certSan() == null ? null : "client_cert_san " + ids.certSan()}) {
+        if (id != null && !identities.add(id)) {
+          throw c.error("another consumer already has this " + id.substring(0, id.indexOf(' ')));
+        }
       }
       consumers.add(consumer);
     }
@@ -103,26 +124,27 @@ public final class ConfigLoader {
     return new GatewayConfig(server, providers, routes, consumers,
         top.optional("admin").map(OperationsSections::admin).orElse(null),
         top.optional("lifecycle").map(OperationsSections::lifecycle).orElse(LifecycleConfig.DEFAULT),
-        state);
+        state, auth, limits);
   }
 
   private StateConfig state(YamlNode node) {
     return StateSection.parse(node, secrets);
   }
 
-  private ServerConfig server(YamlNode node) {
+  private static final Set<String> SERVER_FIELDS =
+      Set.of(
+          "host", "port", "event_loops", "disconnect_policy",
+          "completion_token_reserve", "max_body_bytes", "tls");
+
+  private ServerConfig server(YamlNode node, SecurityConfigParser security, RequestLimits limits) {
     String host = "127.0.0.1";
     int port = 8080;
     int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
     DisconnectPolicy policy = DisconnectPolicy.CANCEL;
     long reserve = 1024;
-    long maxBody = 4L * 1024 * 1024;
+    ServerTls tls = null;
     if (node != null) {
-      YamlNode.Fields f =
-          node.fields(
-              Set.of(
-                  "host", "port", "event_loops", "disconnect_policy",
-                  "completion_token_reserve", "max_body_bytes"));
+      YamlNode.Fields f = node.fields(SERVER_FIELDS);
       host = f.optional("host").map(YamlNode::nonBlankText).orElse(host);
       port = f.optional("port").map(n -> n.intValue(0, 65535)).orElse(port);
       loops = f.optional("event_loops").map(n -> n.intValue(1, 256)).orElse(loops);
@@ -132,17 +154,18 @@ public final class ConfigLoader {
               .orElse(policy);
       reserve =
           f.optional("completion_token_reserve").map(n -> n.longValue(0, 10_000_000)).orElse(reserve);
-      maxBody = f.optional("max_body_bytes").map(n -> n.longValue(1024, 1L << 30)).orElse(maxBody);
+      tls = f.optional("tls").map(security::serverTls).orElse(null);
     }
-    return new ServerConfig(host, port, loops, policy, reserve, maxBody);
+    // The body limit lives in limits.max_body_bytes (server.max_body_bytes is the older spelling).
+    return new ServerConfig(host, port, loops, policy, reserve, limits.maxBodyBytes(), tls);
   }
 
-  private ProviderConfig provider(YamlNode node, Set<String> keyValues) {
+  private ProviderConfig provider(YamlNode node, Set<String> keyValues, SecurityConfigParser security) {
     YamlNode.Fields f =
         node.fields(
             Set.of(
                 "name", "protocol", "base_url", "api_version", "connect_timeout",
-                "first_byte_timeout", "idle_timeout", "keys", "key_pool"));
+                "first_byte_timeout", "idle_timeout", "keys", "key_pool", "tls"));
     String name = name(f.required("name"));
     YamlNode protocolNode = f.required("protocol");
     Protocol protocol =
@@ -191,8 +214,9 @@ public final class ConfigLoader {
       throw keysNode.error("at least one key is needed");
     }
     KeyPoolPolicy pool = f.optional("key_pool").map(this::keyPool).orElse(KeyPoolPolicy.DEFAULT);
+    UpstreamTls tls = f.optional("tls").map(t -> security.upstreamTls(t, baseUrl)).orElse(null);
     return new ProviderConfig(
-        name, protocol, baseUrl, apiVersion, connect, firstByte, idle, keys, pool);
+        name, protocol, baseUrl, apiVersion, connect, firstByte, idle, keys, pool, tls);
   }
 
   private KeyPoolPolicy keyPool(YamlNode node) {
@@ -244,15 +268,24 @@ public final class ConfigLoader {
     return new TargetConfig(provider, model, weight);
   }
 
-  private ConsumerConfig consumer(YamlNode node) {
-    YamlNode.Fields f = node.fields(Set.of("name", "key_sha256", "models", "limits"));
+  private ConsumerConfig consumer(YamlNode node, SecurityConfigParser security, AuthConfig auth) {
+    Set<String> allowed = new HashSet<>(Set.of("name", "key_sha256", "models", "limits"));
+    allowed.addAll(SecurityConfigParser.CONSUMER_FIELDS);
+    YamlNode.Fields f = node.fields(allowed);
     String name = name(f.required("name"));
-    YamlNode hashNode = f.required("key_sha256");
-    String hash = hashNode.nonBlankText().toLowerCase(Locale.ROOT);
-    if (!hash.matches("[0-9a-f]{64}")) {
-      throw hashNode.error(
-          "expected the SHA-256 of the consumer key as 64 hex characters"
-              + " ('gateway consumer-key' prints a new key and its hash)");
+    String hash = null;
+    if (f.has("key_sha256")) {
+      YamlNode hashNode = f.required("key_sha256");
+      hash = hashNode.nonBlankText().toLowerCase(Locale.ROOT);
+      if (!hash.matches("[0-9a-f]{64}")) {
+        throw hashNode.error(
+            "expected the SHA-256 of the consumer key as 64 hex characters"
+                + " ('gateway consumer-key' prints a new key and its hash)");
+      }
+    }
+    ConsumerIdentities identities = security.identities(f, auth);
+    if (hash == null && identities.isEmpty()) {
+      throw node.error("a consumer needs a credential: key_sha256, jwt_claim or a client_cert_* field");
     }
     List<ModelPattern> models = new ArrayList<>();
     YamlNode modelsNode = f.required("models");
@@ -263,7 +296,7 @@ public final class ConfigLoader {
       throw modelsNode.error("list at least one model pattern ('*' for all)");
     }
     Limits limits = f.optional("limits").map(this::limits).orElse(Limits.NONE);
-    return new ConsumerConfig(name, hash, models, limits);
+    return new ConsumerConfig(name, hash, models, limits, identities);
   }
 
   private Limits limits(YamlNode node) {

@@ -22,11 +22,11 @@ public final class SecretResolver {
   }
 
   Secret resolve(YamlNode at) {
-    return resolveSecret(at);
+    return resolve(at, "provider key");
   }
 
-  /** Same rules as provider keys, for other secrets of the config (e.g. the Redis password). */
-  Secret resolveSecret(YamlNode at) {
+  /** @param what names the value in the refusal of plaintext, e.g. "key password" */
+  Secret resolve(YamlNode at, String what) {
     String raw = at.nonBlankText();
     String where = at.where();
     if (SecretCipher.isEncrypted(raw)) {
@@ -44,7 +44,7 @@ public final class SecretResolver {
     }
     if (!allowPlaintext) {
       throw new SecretException(
-          where + ": plaintext provider key refused; encrypt it with 'gateway secrets encrypt'"
+          where + ": plaintext " + what + " refused; encrypt it with 'gateway secrets encrypt'"
               + " or start with --allow-plaintext-secrets");
     }
     plaintextSeen = true;

@@ -3,6 +3,7 @@ package dev.palisade.gateway.config;
 /**
  * Where and how the gateway listens.
  *
+ * @param tls TLS termination on the port; null for plain HTTP
  * @param completionTokenReserve output tokens reserved against quotas when a request sets no
  *     {@code max_tokens}; the real usage is settled afterwards.
  */
@@ -12,7 +13,15 @@ public record ServerConfig(
     int eventLoops,
     DisconnectPolicy disconnectPolicy,
     long completionTokenReserve,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    ServerTls tls) {
+
+  /** Plain HTTP (no {@code server.tls}). */
+  public ServerConfig(
+      String host, int port, int eventLoops, DisconnectPolicy disconnectPolicy,
+      long completionTokenReserve, long maxBodyBytes) {
+    this(host, port, eventLoops, disconnectPolicy, completionTokenReserve, maxBodyBytes, null);
+  }
 
   public ServerConfig {
     if (host == null || host.isBlank()) {

@@ -18,7 +18,7 @@ final class StateSection {
   static StateConfig parse(YamlNode node, SecretResolver secrets) {
     YamlNode.Fields f = node.fields(Set.of("store", "password", "key_prefix", "on_unavailable"));
     Optional<URI> redis = f.optional("store").flatMap(StateSection::store);
-    Optional<Secret> password = f.optional("password").map(secrets::resolveSecret);
+    Optional<Secret> password = f.optional("password").map(n -> secrets.resolve(n, "Redis password"));
     if (password.isPresent() && redis.isEmpty()) {
       throw f.required("password").error("a password only applies to a redis:// store");
     }

@@ -170,7 +170,7 @@ public final class InMemoryConsumerStore implements ConsumerStore {
         out.add("consumer '" + c.name() + "' in the config is also an admin-made consumer;"
             + " delete one of them or rename it");
       }
-      StoredConsumer holder = s.byHash().get(c.keySha256());
+      StoredConsumer holder = c.keySha256() == null ? null : s.byHash().get(c.keySha256());
       if (holder != null && holder.origin() == Origin.ADMIN) {
         out.add("the key_sha256 of config consumer '" + c.name() + "' belongs to a key of admin-made consumer '"
             + holder.name() + "'");

@@ -45,11 +45,15 @@ public record StoredConsumer(
     }
   }
 
-  /** The one-key consumer the config file declares. */
+  /**
+   * The consumer the config file declares: its one gateway key, or none when it signs in only
+   * with a JWT or a client certificate (those map to the config's consumers directly).
+   */
   public static StoredConsumer fromConfig(ConsumerConfig c) {
-    return new StoredConsumer(
-        c.name(), Origin.CONFIG, List.of(new ConsumerKey(ConsumerKey.CONFIG_KEY_ID, c.keySha256(), null)),
-        c.models(), c.limits());
+    List<ConsumerKey> keys = c.keySha256() == null
+        ? List.of()
+        : List.of(new ConsumerKey(ConsumerKey.CONFIG_KEY_ID, c.keySha256(), null));
+    return new StoredConsumer(c.name(), Origin.CONFIG, keys, c.models(), c.limits());
   }
 
   /** The request path's view of this consumer when it authenticated with {@code keySha256}. */

@@ -9,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Settings a running gateway cannot change: what it listens on, how many event loops it runs,
- * where its admin API listens and audits, how it watches its config, and the {@code state}
+ * its TLS settings and header cap, where its admin API listens and audits, how it watches its
+ * config, and the {@code state}
  * store (stores and their connections outlive reloads by design). A reload reports them instead
  * of silently ignoring them.
  */
@@ -29,6 +30,12 @@ public final class RestartRequired {
     }
     if (a.eventLoops() != b.eventLoops()) {
       out.add("server.event_loops");
+    }
+    if (!Objects.equals(a.tls(), b.tls())) {
+      out.add("server.tls");
+    }
+    if (running.limits().headerHardCap() != next.limits().headerHardCap()) {
+      out.add("limits.max_header_bytes"); // the listener's hard cap on header bytes
     }
     AdminConfig x = running.admin();
     AdminConfig y = next.admin();

@@ -1,5 +1,6 @@
 package dev.palisade.gateway.server;
 
+import dev.palisade.gateway.auth.ConsumerAuthenticator;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.config.ProviderConfig;
 import dev.palisade.gateway.config.ProviderKey;
@@ -10,6 +11,7 @@ import dev.palisade.gateway.keypool.KeyPool;
 import dev.palisade.gateway.keypool.KeyState;
 import dev.palisade.gateway.keypool.KeyStateStore;
 import dev.palisade.gateway.keypool.KeyStatus;
+import dev.palisade.gateway.limits.RequestGuard;
 import dev.palisade.gateway.metrics.Gauge;
 import dev.palisade.gateway.metrics.GatewayMetrics;
 import dev.palisade.gateway.provider.ProviderAdapter;
@@ -18,6 +20,7 @@ import dev.palisade.gateway.provider.openai.OpenAiAdapter;
 import dev.palisade.gateway.quota.QuotaStore;
 import dev.palisade.gateway.routing.RouteTable;
 import dev.palisade.gateway.secrets.Redactor;
+import dev.palisade.gateway.tls.TlsOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +42,8 @@ public final class GatewayRuntime {
   final GatewayConfig config;
   final RouteTable routes;
   final ConsumerRegistry consumers;
+  final ConsumerAuthenticator authenticator;
+  final RequestGuard guard;
   final Map<String, Provider> providers = new LinkedHashMap<>();
   final ConsumerStore consumerStore;
   final QuotaStore quotas;
@@ -62,6 +67,10 @@ public final class GatewayRuntime {
     this.consumerStore = consumerStore;
     this.consumers = new ConsumerRegistry(consumerStore);
     this.keyStates = keyStates;
+    // Gateway keys are looked up in the store (admin-made keys included); JWT claims and client
+    // certificates map to the config's consumers, which the admin API cannot change.
+    this.authenticator = new ConsumerAuthenticator(config.auth(), consumers, config.consumers(), clock);
+    this.guard = new RequestGuard(config.limits());
     this.quotas = quotas;
     this.metrics = metrics;
     this.clock = clock;
@@ -69,7 +78,7 @@ public final class GatewayRuntime {
     for (ProviderConfig p : config.providers()) {
       p.keys().forEach(k -> secrets.add(k.value()));
       KeyPool pool = new KeyPool(p.name(), p.keys(), p.keyPool(), keyStates, this::keyChanged, clock);
-      providers.put(p.name(), new Provider(p, adapter(p), pool));
+      providers.put(p.name(), new Provider(p, adapter(p), pool, p.tls() == null ? null : TlsOptions.upstream(p.tls())));
     }
     this.redactor = new Redactor(secrets);
     metrics.gauge(

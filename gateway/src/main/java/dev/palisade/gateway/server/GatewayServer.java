@@ -53,8 +53,10 @@ public final class GatewayServer implements AutoCloseable {
       int port = instances.get(0).actualPort();
       GatewayServer server = new GatewayServer(vertx, live, instances, port);
       server.startProber(runtime);
+      runtime.authenticator.warmUp();
       live.ready(true);
-      LOG.info(() -> "gateway listening on http://" + runtime.config.server().host() + ":" + port
+      String scheme = runtime.config.server().tls() == null ? "http" : "https";
+      LOG.info(() -> "gateway listening on " + scheme + "://" + runtime.config.server().host() + ":" + port
           + " with " + loops + " event loop(s)");
       return server;
     } catch (Exception e) {
@@ -88,6 +90,9 @@ public final class GatewayServer implements AutoCloseable {
    * builds the next runtime over the same stores and swaps it in. Requests in flight keep theirs.
    * Fails, with nothing changed, if the config's consumers clash with admin-made ones.
    */
+  /** How long a replaced runtime's authenticator is kept for requests that began before a reload. */
+  private static final Duration RETIRE_AFTER = Duration.ofMinutes(2);
+
   public synchronized Future<GatewayRuntime> apply(GatewayConfig next) {
     GatewayRuntime old = live.current();
     List<String> conflicts = old.consumerStore.seedConflicts(next.consumers());
@@ -105,6 +110,9 @@ public final class GatewayServer implements AutoCloseable {
         live.swap(fresh);
         startProber(fresh);
       }
+      // The old authenticator may still be finishing a JWKS fetch for a request that started
+      // before the swap; its JWKS thread is released once such requests are long done.
+      vertx.setTimer(RETIRE_AFTER.toMillis(), id -> old.authenticator.close());
       return fresh;
     });
   }
@@ -160,6 +168,7 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   private void closeVertx() {
+    live.current().authenticator.close();
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -1,10 +1,14 @@
 package dev.palisade.gateway.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.palisade.gateway.auth.AuthOutcome;
 import dev.palisade.gateway.config.ConsumerConfig;
+import dev.palisade.gateway.limits.LimitExceeded;
+import dev.palisade.gateway.limits.RequestGuard;
 import dev.palisade.gateway.provider.Json;
+import dev.palisade.gateway.tls.TlsOptions;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -15,13 +19,17 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
-import java.io.IOException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One event loop's share of the gateway: an HTTP server (all instances share the port) and an
@@ -29,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  * library would add nothing here but latency.
  */
 final class GatewayVerticle extends VerticleBase {
+
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("dev.palisade.gateway");
 
   private final LiveRuntime live;
   private final int port;
@@ -78,16 +88,22 @@ final class GatewayVerticle extends VerticleBase {
         vertx.createHttpClient(
             new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setMaxInitialLineLength(8192),
             new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
-    server =
-        vertx.createHttpServer(
-            new HttpServerOptions()
-                .setHost(runtime.config.server().host())
-                .setPort(port)
-                .setTcpNoDelay(true)
-                .setMaxHeaderSize(16 * 1024)
-                // No WebSockets here: keep their handlers out of every response's path.
-                .setPerFrameWebSocketCompressionSupported(false)
-                .setPerMessageWebSocketCompressionSupported(false));
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(runtime.config.server().host())
+            .setPort(port)
+            .setTcpNoDelay(true)
+            .setMaxHeaderSize(runtime.guard.limits().headerHardCap())
+            // No WebSockets here: keep their handlers out of every response's path.
+            .setPerFrameWebSocketCompressionSupported(false)
+            .setPerMessageWebSocketCompressionSupported(false);
+    if (runtime.config.server().tls() != null) {
+      TlsOptions.applyTo(options, runtime.config.server().tls());
+    }
+    server = vertx.createHttpServer(options);
+    // Failed TLS handshakes (no or untrusted client certificate, plain HTTP on the TLS port) are
+    // the client's problem; at Vert.x's default SEVERE level anyone could flood the log with them.
+    server.exceptionHandler(e -> LOG.fine(() -> "connection error: " + e.getMessage()));
     return server.requestHandler(this::handle).listen();
   }
 
@@ -103,6 +119,11 @@ final class GatewayVerticle extends VerticleBase {
   private void handle(HttpServerRequest req, GatewayRuntime runtime) {
     String path = req.path();
     HttpMethod method = req.method();
+    Optional<LimitExceeded> headers = runtime.guard.checkHeaders(req.headers());
+    if (headers.isPresent()) {
+      error(req, limitError(headers.get()));
+      return;
+    }
     switch (path) {
       case "/healthz" -> text(req, 200, "application/json", "{\"status\":\"ok\"}");
       case "/readyz" ->
@@ -114,7 +135,7 @@ final class GatewayVerticle extends VerticleBase {
         if (method != HttpMethod.GET) {
           error(req, ApiError.of(405, "invalid_request_error", "method_not_allowed", "Use GET " + path + "."));
         } else {
-          authenticated(req, runtime).ifPresent(c -> models(req, runtime, c));
+          authenticated(req, runtime, c -> models(req, runtime, c));
         }
       }
       case "/v1/chat/completions", "/v1/embeddings" -> {
@@ -122,26 +143,25 @@ final class GatewayVerticle extends VerticleBase {
           error(req, ApiError.of(405, "invalid_request_error", "method_not_allowed", "Use POST " + path + "."));
           return;
         }
-        Optional<ConsumerConfig> consumer = authenticated(req, runtime);
-        if (consumer.isEmpty()) {
-          return;
-        }
-        readBody(req, runtime, body -> {
-          JsonNode json;
-          try {
-            json = Json.parse(body.getBytes());
-          } catch (IOException e) {
-            error(req, ApiError.badRequest("invalid_json", "The request body is not valid JSON."));
+        authenticated(req, runtime, consumer -> readBody(req, runtime, body -> {
+          RequestGuard.Parsed parsed = runtime.guard.parse(body.getBytes());
+          if (parsed.error() != null) {
+            error(req, limitError(parsed.error()));
             return;
           }
-          if (!(json instanceof ObjectNode object)) {
+          if (!(parsed.json() instanceof ObjectNode object)) {
             error(req, ApiError.badRequest("invalid_json", "The request body must be a JSON object."));
             return;
           }
           boolean embeddings = path.endsWith("embeddings");
-          new ProxyExchange(vertx, client, runtime, req, consumer.get(), object, embeddings)
+          Optional<LimitExceeded> shape = runtime.guard.checkShape(object, embeddings);
+          if (shape.isPresent()) {
+            error(req, limitError(shape.get()));
+            return;
+          }
+          new ProxyExchange(vertx, client, runtime, req, consumer, object, embeddings)
               .trackedBy(inFlight).start();
-        });
+        }));
       }
       default ->
           error(req, ApiError.of(404, "invalid_request_error", "unknown_url",
@@ -149,13 +169,56 @@ final class GatewayVerticle extends VerticleBase {
     }
   }
 
-  private Optional<ConsumerConfig> authenticated(HttpServerRequest req, GatewayRuntime runtime) {
-    Optional<ConsumerConfig> consumer = runtime.consumers.authenticate(req.getHeader("authorization"));
-    if (consumer.isEmpty()) {
-      runtime.metrics.errors.inc("-", "-", "invalid_api_key");
-      error(req, ApiError.unauthorized());
+  /**
+   * Runs {@code then} with the request's consumer, or answers 401/503. Usually decided at once;
+   * while a JWKS is fetched the request is paused so its body waits in Vert.x's buffer.
+   */
+  private void authenticated(
+      HttpServerRequest req, GatewayRuntime runtime, java.util.function.Consumer<ConsumerConfig> then) {
+    CompletableFuture<AuthOutcome> outcome =
+        runtime.authenticator.authenticate(req.getHeader("authorization"), () -> peerCertificate(req));
+    if (outcome.isDone()) {
+      decide(req, runtime, outcome.join(), then);
+      return;
     }
-    return consumer;
+    req.pause();
+    Context context = vertx.getOrCreateContext();
+    outcome.whenComplete((o, e) -> context.runOnContext(v -> {
+      decide(req, runtime, o != null ? o : new AuthOutcome.Refused(503, "authentication_unavailable", "internal",
+          "The gateway cannot check credentials right now."), then);
+      req.resume();
+    }));
+  }
+
+  private void decide(HttpServerRequest req, GatewayRuntime runtime, AuthOutcome outcome,
+      java.util.function.Consumer<ConsumerConfig> then) {
+    if (outcome instanceof AuthOutcome.Authenticated ok) {
+      then.accept(ok.consumer());
+      return;
+    }
+    AuthOutcome.Refused refused = (AuthOutcome.Refused) outcome;
+    // The reason is a fixed label (expired, wrong_issuer, unknown_certificate...), never a credential.
+    LOG.fine(() -> "authentication refused: " + refused.reason() + " (" + req.method() + " " + req.path() + ")");
+    runtime.metrics.errors.inc("-", "-", refused.code());
+    error(req, ApiError.of(refused.status(), refused.status() == 401 ? "invalid_request_error" : "server_error",
+        refused.code(), refused.message()));
+  }
+
+  /** The TLS client's leaf certificate; null on plain HTTP or when the client sent none. */
+  private static X509Certificate peerCertificate(HttpServerRequest req) {
+    if (!req.isSSL()) {
+      return null;
+    }
+    try {
+      List<Certificate> chain = req.connection().peerCertificates();
+      return chain.isEmpty() || !(chain.get(0) instanceof X509Certificate leaf) ? null : leaf;
+    } catch (SSLPeerUnverifiedException e) {
+      return null;
+    }
+  }
+
+  private static ApiError limitError(LimitExceeded e) {
+    return ApiError.of(e.status(), "invalid_request_error", e.code(), e.message());
   }
 
   private void models(HttpServerRequest req, GatewayRuntime runtime, ConsumerConfig consumer) {
@@ -177,7 +240,7 @@ final class GatewayVerticle extends VerticleBase {
     long max = runtime.config.server().maxBodyBytes();
     String declared = req.getHeader("content-length");
     if (declared != null && declared.matches("\\d{1,18}") && Long.parseLong(declared) > max) {
-      error(req, tooLarge(max));
+      error(req, limitError(runtime.guard.bodyTooLarge()));
       return;
     }
     Buffer body = Buffer.buffer();
@@ -188,7 +251,7 @@ final class GatewayVerticle extends VerticleBase {
       }
       if (body.length() + chunk.length() > max) {
         overflow[0] = true;
-        error(req, tooLarge(max));
+        error(req, limitError(runtime.guard.bodyTooLarge()));
         return;
       }
       body.appendBuffer(chunk);
@@ -198,11 +261,6 @@ final class GatewayVerticle extends VerticleBase {
         then.accept(body);
       }
     });
-  }
-
-  private static ApiError tooLarge(long max) {
-    return ApiError.of(413, "invalid_request_error", "request_too_large",
-        "The request body is larger than the gateway's limit of " + max + " bytes.");
   }
 
   static void error(HttpServerRequest req, ApiError error) {

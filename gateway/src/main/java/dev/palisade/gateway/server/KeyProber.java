@@ -42,7 +42,7 @@ final class KeyProber {
     for (ProviderKey key : p.pool().blockedKeys()) {
       UpstreamRequest probe = p.adapter().probe(key);
       RequestOptions options =
-          new RequestOptions()
+          p.withTls(new RequestOptions())
               .setMethod(probe.method())
               .setAbsoluteURI(probe.url())
               .setConnectTimeout(p.config().connectTimeout().toMillis())

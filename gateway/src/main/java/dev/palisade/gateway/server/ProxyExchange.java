@@ -273,7 +273,7 @@ final class ProxyExchange {
       return;
     }
     RequestOptions options =
-        new RequestOptions()
+        p.withTls(new RequestOptions())
             .setMethod(up.method())
             .setAbsoluteURI(up.url())
             .setConnectTimeout(p.config().connectTimeout().toMillis())

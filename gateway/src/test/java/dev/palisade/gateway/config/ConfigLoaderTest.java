@@ -82,7 +82,7 @@ class ConfigLoaderTest {
   void errorsNameTheFileLineAndField() throws Exception {
     String file = dir.resolve("gateway.yaml").toString();
     assertEquals(file + ":6: providers[0].protocl: unknown field; allowed here: api_version, base_url,"
-            + " connect_timeout, first_byte_timeout, idle_timeout, key_pool, keys, name, protocol",
+            + " connect_timeout, first_byte_timeout, idle_timeout, key_pool, keys, name, protocol, tls",
         error(valid().replace("    protocol: openai", "    protocl: openai")).getMessage());
     assertEquals(file + ":8: providers[0].first_byte_timeout: expected a duration such as 500ms, 30s, 5m or 1h, got '20 seconds'",
         error(valid().replace("20s", "20 seconds")).getMessage());

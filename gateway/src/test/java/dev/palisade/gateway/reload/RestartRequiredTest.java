@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.gateway.config.AdminConfig;
+import dev.palisade.gateway.config.AuthConfig;
 import dev.palisade.gateway.config.DisconnectPolicy;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.config.LifecycleConfig;
 import dev.palisade.gateway.config.ServerConfig;
 import dev.palisade.gateway.config.StateConfig;
+import dev.palisade.gateway.limits.RequestLimits;
 import dev.palisade.gateway.secrets.Redactor;
 import dev.palisade.gateway.secrets.Secret;
 import java.net.URI;
@@ -28,7 +30,8 @@ class RestartRequiredTest {
   static GatewayConfig config(int port, long maxBody, AdminConfig admin, Duration drain, StateConfig state) {
     return new GatewayConfig(new ServerConfig("127.0.0.1", port, 2, DisconnectPolicy.CANCEL, 1024, maxBody),
         List.of(), List.of(), List.of(), admin,
-        new LifecycleConfig(drain, true, Duration.ofSeconds(1), Duration.ofMillis(500)), state);
+        new LifecycleConfig(drain, true, Duration.ofSeconds(1), Duration.ofMillis(500)), state,
+        AuthConfig.KEYS_ONLY, RequestLimits.DEFAULT.withMaxBodyBytes(maxBody));
   }
 
   @Test

@@ -58,19 +58,27 @@ public final class FakeProvider implements AutoCloseable {
   private final AtomicInteger cancelledStreams = new AtomicInteger();
   private volatile Function<Received, Reply> responder = r -> OK;
 
-  private FakeProvider(String name) {
+  private final String scheme;
+
+  private FakeProvider(String name, io.vertx.core.http.HttpServerOptions options) {
     this.name = name;
     this.vertx = Vertx.vertx();
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    this.scheme = options.isSsl() ? "https" : "http";
+    this.server = vertx.createHttpServer(options).requestHandler(this::handle);
     server.listen(0, "127.0.0.1").await();
   }
 
   public static FakeProvider start(String name) {
-    return new FakeProvider(name);
+    return new FakeProvider(name, new io.vertx.core.http.HttpServerOptions());
+  }
+
+  /** A provider behind TLS, e.g. one that requires client certificates (mTLS). */
+  public static FakeProvider start(String name, io.vertx.core.http.HttpServerOptions tls) {
+    return new FakeProvider(name, tls);
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+    return scheme + "://127.0.0.1:" + server.actualPort() + "/v1";
   }
 
   /** For Azure OpenAI, whose paths start at the resource root. */
