@@ -11,6 +11,8 @@ import dev.sigstore.VerificationOptions;
 import dev.sigstore.bundle.Bundle;
 import dev.sigstore.bundle.BundleParseException;
 import dev.sigstore.strings.StringMatcher;
+import dev.sigstore.trustroot.SigstoreTrustedRoot;
+import dev.palisade.signing.tlog.LogEntryVerifier;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -27,14 +29,23 @@ public final class KeylessBundleVerifier {
 
   private final KeylessVerifier verifier;
   private final Path trustedRoot;
+  private final LogEntryVerifier logEntries;
 
   public KeylessBundleVerifier(Path trustedRoot) throws SigningException {
     this.trustedRoot = trustedRoot;
     try {
-      this.verifier = KeylessVerifier.builder().trustedRootProvider(TrustedRootProvider.from(trustedRoot)).build();
+      // Read once: the same root then vouches for key bundles' log entries (see logEntries()).
+      SigstoreTrustedRoot root = TrustedRootProvider.from(trustedRoot).get();
+      this.verifier = KeylessVerifier.builder().trustedRootProvider(() -> root).build();
+      this.logEntries = new LogEntryVerifier(root);
     } catch (Exception e) {
       throw new SigningException("cannot load the Sigstore trusted root " + trustedRoot + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The same trusted root's transparency logs and TSAs, for entries in bundles signed with a key. */
+  public LogEntryVerifier logEntries() {
+    return logEntries;
   }
 
   public Path trustedRoot() {

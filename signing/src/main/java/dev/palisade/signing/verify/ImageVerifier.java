@@ -201,11 +201,9 @@ public final class ImageVerifier {
       String signer;
       Instant signedAt = null;
       if (bundle.material().isPublicKey()) {
-        if (rule.transparencyLogRequired()) {
-          throw new BundleRejection(Failure.SIGNER_NOT_TRUSTED,
-              "is signed with a key and has no verifiable transparency-log entry, which policy '" + rule.name() + "' requires");
-        }
-        signer = "key " + KeyBundleVerifier.verifyDsse(bundle, keys(rule)).name();
+        TrustedKey key = KeyBundleVerifier.verifyDsse(bundle, keys(rule));
+        signer = "key " + key.name();
+        signedAt = logEntries(bundle, key, rule);
       } else {
         KeylessBundleVerifier verifier = keyless();
         if (verifier == null) {
@@ -223,6 +221,27 @@ public final class ImageVerifier {
     } catch (BundleRejection e) {
       throw new BundleRejectionWithType(e, claimedType);
     }
+  }
+
+  /**
+   * A key bundle's log entries: all verified when present (a broken entry is a forgery even where the
+   * policy does not ask for one), at least one when the policy requires it.
+   */
+  private Instant logEntries(SigstoreBundle bundle, TrustedKey key, PolicyRule rule) throws BundleRejection {
+    boolean hasEntries = !bundle.material().tlogEntries().isEmpty();
+    if (!hasEntries && rule.transparencyLogRequired()) {
+      throw new BundleRejection(Failure.SIGNER_NOT_TRUSTED,
+          "is signed with a key and has no transparency-log entry, which policy '" + rule.name() + "' requires");
+    }
+    if (!hasEntries) {
+      return null;
+    }
+    KeylessBundleVerifier trust = keyless();
+    if (trust == null) {
+      throw new BundleRejection(Failure.SIGNER_NOT_TRUSTED,
+          "carries a transparency-log entry, and no Sigstore trusted root is configured to check it (--trusted-root)");
+    }
+    return trust.logEntries().verify(bundle, key.key(), rule.transparencyLogRequired()).time();
   }
 
   private static String claimedPredicateType(SigstoreBundle bundle) {
