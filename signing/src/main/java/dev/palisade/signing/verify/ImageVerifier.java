@@ -253,6 +253,11 @@ public final class ImageVerifier {
     }
   }
 
+  /**
+   * When a verified keyless bundle was signed: the log's integrated time (Rekor v1), else the
+   * earliest RFC 3161 timestamp (Rekor v2 entries have no integrated time; sigstore-java verified
+   * the timestamps against the trusted root's TSAs before we get here).
+   */
   private static Instant integratedTime(SigstoreBundle bundle) {
     for (JsonNode entry : bundle.material().tlogEntries()) {
       JsonNode time = entry.get("integratedTime");
@@ -260,7 +265,18 @@ public final class ImageVerifier {
         return Instant.ofEpochSecond(time.asLong());
       }
     }
-    return null;
+    Instant earliest = null;
+    for (JsonNode stamp : bundle.material().timestamps().path("rfc3161Timestamps")) {
+      try {
+        byte[] encoded = java.util.Base64.getDecoder().decode(stamp.path("signedTimestamp").asText(""));
+        Instant time = dev.sigstore.timestamp.client.ImmutableTimestampResponse.builder().encoded(encoded).build()
+            .getGenTime().toInstant();
+        earliest = earliest == null || time.isBefore(earliest) ? time : earliest;
+      } catch (IllegalArgumentException | dev.sigstore.timestamp.client.TimestampException e) {
+        // unreachable for a bundle sigstore-java accepted; then simply no time is shown
+      }
+    }
+    return earliest;
   }
 
   private static String subjects(Statement statement) {
