@@ -33,6 +33,7 @@ public final class KeylessBundleVerifier {
 
   public KeylessBundleVerifier(Path trustedRoot) throws SigningException {
     this.trustedRoot = trustedRoot;
+    TrustedRootValidity.check(trustedRoot);
     try {
       // Read once: the same root then vouches for key bundles' log entries (see logEntries()).
       SigstoreTrustedRoot root = TrustedRootProvider.from(trustedRoot).get();
@@ -74,6 +75,7 @@ public final class KeylessBundleVerifier {
       throw new BundleRejection(classify(e), "keyless verification failed: " + e.getMessage());
     }
     X509Certificate leaf = (X509Certificate) bundle.getCertPath().getCertificates().get(0);
+    checkLoggedWithinCertificateValidity(bundleJson, leaf);
     List<VerificationOptions.CertificateMatcher> matchers = new ArrayList<>();
     try {
       for (Identity.Certificate identity : identities) {
@@ -89,6 +91,36 @@ public final class KeylessBundleVerifier {
       throw new BundleRejection(Failure.SIGNER_NOT_TRUSTED, "an identity regexp is invalid: " + e.getMessage());
     }
     return CertificateNames.describe(leaf);
+  }
+
+  /**
+   * sigstore-java 2.0.0 verifies a Rekor v1 entry's SET (which signs the integrated time) but never
+   * compares that time with the certificate (2.2.0 does; RFC 3161 times it does check): a Fulcio
+   * certificate lives ten minutes, so an entry logged outside that window was not made while the
+   * ephemeral key was vouched for. Only times a SET covers are used; entries without one (Rekor v2)
+   * rely on the timestamps sigstore-java checked.
+   */
+  private static void checkLoggedWithinCertificateValidity(byte[] bundleJson, X509Certificate leaf) throws BundleRejection {
+    com.fasterxml.jackson.databind.JsonNode entries;
+    try {
+      entries = dev.palisade.signing.bundle.BundleJson.readTree(bundleJson).at("/verificationMaterial/tlogEntries");
+    } catch (java.io.IOException e) {
+      throw new BundleRejection(Failure.SIGNATURE_INVALID, "is not valid JSON");
+    }
+    for (com.fasterxml.jackson.databind.JsonNode entry : entries) {
+      long integrated = entry.path("integratedTime").asLong(0);
+      boolean hasSet = !entry.at("/inclusionPromise/signedEntryTimestamp").asText("").isEmpty();
+      if (!hasSet || integrated <= 0) {
+        continue;
+      }
+      java.time.Instant time = java.time.Instant.ofEpochSecond(integrated);
+      try {
+        leaf.checkValidity(java.util.Date.from(time));
+      } catch (java.security.cert.CertificateExpiredException | java.security.cert.CertificateNotYetValidException e) {
+        throw new BundleRejection(Failure.SIGNATURE_INVALID, "was logged at " + time + ", outside its certificate's validity ("
+            + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ")");
+      }
+    }
   }
 
   /**

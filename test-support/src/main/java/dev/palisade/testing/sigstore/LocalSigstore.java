@@ -152,6 +152,16 @@ public final class LocalSigstore {
   /** Signs a blob by its SHA-256 (a message signature) and logs a {@code hashedrekord} 0.0.1 entry. */
   public byte[] signBlob(String identity, String oidcIssuer, byte[] sha256) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    return signBlob(identity, oidcIssuer, sha256, now, now);
+  }
+
+  /**
+   * As {@link #signBlob(String, String, byte[])}, but the certificate is issued at {@code issuedAt}
+   * and the log integrates the entry at {@code loggedAt} (its SET signs that time): for tests of
+   * entries logged outside the certificate's validity, which the log itself does not prevent.
+   */
+  public byte[] signBlob(String identity, String oidcIssuer, byte[] sha256, Instant issuedAt, Instant loggedAt) {
+    Instant now = issuedAt;
     KeyPair ephemeral = EcKeys.generate();
     X509Certificate certificate = fulcio.issue(ephemeral.getPublic(), identity, oidcIssuer, now);
     byte[] signature;
@@ -167,7 +177,7 @@ public final class LocalSigstore {
     String body = "{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{\"data\":{\"hash\":{\"algorithm\":\"sha256\",\"value\":\""
         + hex(sha256) + "\"}},\"signature\":{\"content\":\"" + b64(signature) + "\",\"publicKey\":{\"content\":\""
         + b64(pem(certificate).getBytes(StandardCharsets.UTF_8)) + "\"}}}}";
-    ObjectNode entry = rekor.append(body.getBytes(StandardCharsets.UTF_8), "hashedrekord", "0.0.1", now.getEpochSecond());
+    ObjectNode entry = rekor.append(body.getBytes(StandardCharsets.UTF_8), "hashedrekord", "0.0.1", loggedAt.getEpochSecond());
     ObjectNode bundle = bundle(certificate, entry);
     ObjectNode message = bundle.putObject("messageSignature");
     ObjectNode digest = message.putObject("messageDigest");
