@@ -68,11 +68,19 @@ public final class KeylessBundleVerifier {
     } catch (BundleParseException | RuntimeException e) {
       throw new BundleRejection(Failure.SIGNATURE_INVALID, "is not a keyless bundle sigstore-java can read: " + e.getMessage());
     }
+    if (bundle.getCertPath().getCertificates().isEmpty()) {
+      // sigstore-java 2.0.0 reads an empty chain and then fails with an IndexOutOfBoundsException.
+      throw new BundleRejection(Failure.SIGNATURE_INVALID, "has an empty certificate chain");
+    }
     // First without identity constraints: a bundle that fails here is broken or from an untrusted CA/log.
     try {
       verifier.verify(artifactSha256, bundle, VerificationOptions.empty());
     } catch (KeylessVerificationException e) {
       throw new BundleRejection(classify(e), "keyless verification failed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Unchecked failures inside sigstore-java on malformed input are still a refusal, never a pass
+      // and never a stack trace.
+      throw new BundleRejection(Failure.SIGNATURE_INVALID, "could not be verified: " + e);
     }
     X509Certificate leaf = (X509Certificate) bundle.getCertPath().getCertificates().get(0);
     checkLoggedWithinCertificateValidity(bundleJson, leaf);

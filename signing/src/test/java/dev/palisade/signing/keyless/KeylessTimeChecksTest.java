@@ -20,7 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Checks we add on top of sigstore-java 2.0.0's KeylessVerifier (sigstore-conformance cases it misses). */
+/** Checks we add on top of sigstore-java 2.0.0's KeylessVerifier (sigstore-conformance cases it misses or crashes on). */
 class KeylessTimeChecksTest {
 
   static final String IDENTITY = "someone@palisade.test";
@@ -47,6 +47,20 @@ class KeylessTimeChecksTest {
     assertTrue(e.getMessage().contains("outside its certificate's validity"), e.getMessage());
     byte[] early = sigstore.signBlob(IDENTITY, ISSUER, sha256, issued, issued.minus(Duration.ofMinutes(1)));
     assertThrows(BundleRejection.class, () -> verifier.verify(early, sha256, ACCEPTED));
+  }
+
+  @Test
+  void anEmptyCertificateChainIsARefusalNotACrash() throws Exception {
+    Path root = sigstore.writeTrustedRoot(dir.resolve("trusted_root.json"));
+    byte[] sha256 = new byte[32];
+    ObjectNode bundle = (ObjectNode) BundleJson.readTree(sigstore.signBlob(IDENTITY, ISSUER, sha256));
+    ObjectNode material = (ObjectNode) bundle.get("verificationMaterial");
+    material.remove("certificate");
+    material.putObject("x509CertificateChain").putArray("certificates");
+    BundleRejection e = assertThrows(BundleRejection.class,
+        () -> new KeylessBundleVerifier(root).verify(BundleJson.MAPPER.writeValueAsBytes(bundle), sha256, ACCEPTED));
+    assertEquals(Failure.SIGNATURE_INVALID, e.failure());
+    assertTrue(e.getMessage().contains("empty certificate chain"), e.getMessage());
   }
 
   @Test
