@@ -26,15 +26,19 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import dev.palisade.testing.RegistryExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keyless release end to end against the local Sigstore services (Fulcio over gRPC+TLS, Rekor v2
  * and a TSA, an OIDC issuer standing in for GitHub Actions): {@code release --keyless} with a
  * private signing config and trusted root signs the image, attests SBOM and provenance, and signs
- * the release files; then {@code scanner verify} with a trust policy accepts the image, refuses
- * another identity, and sigstore-java's unmodified {@link KeylessVerifier} accepts every bundle.
+ * the release files, into an OCI layout (token from a file) or Debian's registry (token from
+ * $SIGSTORE_ID_TOKEN); then {@code scanner verify} with a trust policy accepts the image, refuses
+ * another identity or issuer, and sigstore-java's unmodified {@link KeylessVerifier} accepts every
+ * bundle.
  */
 class KeylessReleaseTest {
 
@@ -112,6 +116,45 @@ class KeylessReleaseTest {
           "--certificate-identity", SAN, "--certificate-oidc-issuer", ACTIONS, "--trusted-root",
           sigstore.trustedRoot().toString(), out.resolve("sbom.cdx.json").toString());
       assertEquals(11, changed.exitCode(), changed.toString());
+    }
+  }
+
+  @RegisterExtension static final RegistryExtension registry = RegistryExtension.tlsWithBasicAuth();
+
+  /** The same through Debian's registry (TLS, basic auth, no referrers API: the fallback index). */
+  @Test
+  void keylessReleaseToARegistryVerifiesFromTheRegistry() throws Exception {
+    TestBase.assembled();
+    LocalOidcIssuer actions = new LocalOidcIssuer(ACTIONS);
+    Path stack = Files.createDirectories(tmp.resolve("sigstore"));
+    try (LocalSigstoreServers sigstore = LocalSigstoreServers.start(stack, actions);
+         LocalSigstoreServers.JvmTrust trust = sigstore.trustInThisJvm()) {
+      String token = actions.token("repo:palisade-dev/palisade:ref:refs/tags/v1.0.0", Map.of("job_workflow_ref", WORKFLOW_REF));
+      Path repo = tmp.resolve("repo");
+      TestRepo.create(repo, Map.of("hello/greeting.txt", "hi\n")).close();
+      TestRepo.writeClasspath(repo);
+      // The token from the environment this time ($SIGSTORE_ID_TOKEN), as a CI other than GitHub's passes it.
+      TestCli.Run release = TestCli.run(Map.of("SIGSTORE_ID_TOKEN", token,
+              "REGISTRY_USERNAME", registry.username(), "REGISTRY_PASSWORD", registry.password()),
+          "release", "--repo", repo.toString(), "--snapshot", "--cache-dir", TestBase.CACHE.toString(),
+          "--ca-file", registry.caCertificate().toString(), "--to", registry.host() + "/palisade/keyless:1.0.0",
+          "--out-dir", tmp.resolve("out").toString(), "--json",
+          "--keyless", "--signing-config", sigstore.signingConfig().toString(), "--trusted-root", sigstore.trustedRoot().toString());
+      assertEquals(0, release.exitCode(), release.toString());
+      assertFalse(release.toString().contains(token), "the token is never printed");
+      String image = new ObjectMapper().readTree(release.out()).path("image").asText();
+
+      Path policy = tmp.resolve("trust.yaml");
+      Files.writeString(policy, policy(SAN, sigstore.trustedRoot()));
+      String password = registry.password() + "\n";
+      SigningRun.Run verified = SigningRun.scanner(password, "verify", image, "--ca-file", registry.caCertificate().toString(),
+          "--username", registry.username(), "--password-stdin", "--policy", policy.toString());
+      assertEquals(0, verified.exitCode(), verified.toString());
+      Path otherIssuer = tmp.resolve("other-issuer.yaml");
+      Files.writeString(otherIssuer, policy(SAN, sigstore.trustedRoot()).replace(ACTIONS, "https://accounts.google.com"));
+      SigningRun.Run refused = SigningRun.scanner(password, "verify", image, "--ca-file", registry.caCertificate().toString(),
+          "--username", registry.username(), "--password-stdin", "--policy", otherIssuer.toString());
+      assertEquals(12, refused.exitCode(), refused.toString());
     }
   }
 
