@@ -9,6 +9,7 @@ import dev.palisade.signing.keyless.KeylessBundleVerifier;
 import dev.palisade.signing.keys.PemKeys;
 import dev.palisade.signing.policy.Identity;
 import dev.palisade.signing.sign.BlobSigner;
+import dev.palisade.signing.tlog.LogEntryVerifier;
 import dev.palisade.signing.verify.BundleRejection;
 import dev.palisade.signing.verify.Failure;
 import dev.palisade.signing.verify.KeyBundleVerifier;
@@ -59,6 +60,10 @@ public final class VerifyBundleCommand implements Callable<Integer> {
       description = "Sigstore trusted_root.json (keyless; default: the public-good root pinned in this build).")
   Path trustedRoot;
 
+  @Option(names = "--require-tlog",
+      description = "Key bundles: refuse one without a transparency-log entry (entries present are always checked).")
+  boolean requireTlog;
+
   @Parameters(index = "0", paramLabel = "FILE|sha256:HEX", description = "The artifact, or its digest.")
   String artifact;
 
@@ -78,13 +83,22 @@ public final class VerifyBundleCommand implements Callable<Integer> {
       if (key != null) {
         SigstoreBundle bundle = BundleJson.parse(json, bundleFile.toString());
         List<TrustedKey> keys = List.of(new TrustedKey(key.getFileName().toString(), PemKeys.readPublicKey(key)));
+        TrustedKey signedBy;
         if (bundle.messageSignature() != null) {
-          signer = "key " + KeyBundleVerifier.verifyMessage(bundle, sha256, keys).name();
+          signedBy = KeyBundleVerifier.verifyMessage(bundle, sha256, keys);
         } else {
-          signer = "key " + KeyBundleVerifier.verifyDsse(bundle, keys).name();
+          signedBy = KeyBundleVerifier.verifyDsse(bundle, keys);
           Statement statement = Statement.parse(bundle.dsse().payload(), bundleFile.toString());
           if (!statement.coversDigest(new Digest("sha256", HexFormat.of().formatHex(sha256)))) {
             throw new BundleRejection(Failure.SIGNATURE_INVALID, "is a statement about another artifact");
+          }
+        }
+        signer = "key " + signedBy.name();
+        if (!bundle.material().tlogEntries().isEmpty() || requireTlog) {
+          Path root = trustedRoot != null ? trustedRoot : dev.palisade.signing.keyless.PublicGoodRoot.path();
+          LogEntryVerifier.Logged logged = new KeylessBundleVerifier(root).logEntries().verify(bundle, signedBy.key(), requireTlog);
+          if (logged.time() != null) {
+            signer += ", logged " + logged.time();
           }
         }
       } else {

@@ -12,7 +12,11 @@ import java.nio.file.attribute.PosixFilePermissions;
  * The public-good Sigstore trusted root, pinned in the jar so keyless verification needs no
  * network. Source: {@code targets/trusted_root.json} of github.com/sigstore/root-signing at commit
  * 60cf2ce8b2e45d600dc17c4421e8c751e75772be, whose SHA-256 matches that repository's TUF {@code
- * targets.json} (version 14). Refresh it by repeating that, and update {@link #SHA256}.
+ * targets.json} (version 14). The TUF chain behind it (sigstore-java's embedded root v10 → root v15 →
+ * timestamp, snapshot, targets → this file's length and hash) is verified offline by
+ * PublicGoodRootTufTest with sigstore-java's own TUF client, against that commit's metadata in the
+ * test resources, at that commit's time (TUF freshness cannot be checked offline; root v15 expired
+ * 2026-11-20). Refresh it by repeating that, update {@link #SHA256}, the test's metadata and clock.
  */
 public final class PublicGoodRoot {
 

@@ -12,8 +12,8 @@ import java.util.List;
  * Verifies bundles signed with a plain public key (sigstore-java's KeylessVerifier refuses them).
  * What is checked, in order: the bundle names a key; that key is one we trust (by hint, and if the
  * hint is absent, by trying each trusted key); the ECDSA signature over the DSSE PAE (or over the
- * artifact digest for message signatures) verifies with that key. Transparency-log entries in key
- * bundles are not verified here; a policy that requires one refuses key bundles (see README).
+ * artifact digest for message signatures) verifies with that key. Transparency-log entries are
+ * checked next, against the signer found here, by {@link dev.palisade.signing.tlog.LogEntryVerifier}.
  */
 public final class KeyBundleVerifier {
 

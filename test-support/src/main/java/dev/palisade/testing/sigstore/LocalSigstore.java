@@ -152,6 +152,16 @@ public final class LocalSigstore {
   /** Signs a blob by its SHA-256 (a message signature) and logs a {@code hashedrekord} 0.0.1 entry. */
   public byte[] signBlob(String identity, String oidcIssuer, byte[] sha256) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    return signBlob(identity, oidcIssuer, sha256, now, now);
+  }
+
+  /**
+   * As {@link #signBlob(String, String, byte[])}, but the certificate is issued at {@code issuedAt}
+   * and the log integrates the entry at {@code loggedAt} (its SET signs that time): for tests of
+   * entries logged outside the certificate's validity, which the log itself does not prevent.
+   */
+  public byte[] signBlob(String identity, String oidcIssuer, byte[] sha256, Instant issuedAt, Instant loggedAt) {
+    Instant now = issuedAt;
     KeyPair ephemeral = EcKeys.generate();
     X509Certificate certificate = fulcio.issue(ephemeral.getPublic(), identity, oidcIssuer, now);
     byte[] signature;
@@ -167,7 +177,7 @@ public final class LocalSigstore {
     String body = "{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{\"data\":{\"hash\":{\"algorithm\":\"sha256\",\"value\":\""
         + hex(sha256) + "\"}},\"signature\":{\"content\":\"" + b64(signature) + "\",\"publicKey\":{\"content\":\""
         + b64(pem(certificate).getBytes(StandardCharsets.UTF_8)) + "\"}}}}";
-    ObjectNode entry = rekor.append(body.getBytes(StandardCharsets.UTF_8), "hashedrekord", "0.0.1", now.getEpochSecond());
+    ObjectNode entry = rekor.append(body.getBytes(StandardCharsets.UTF_8), "hashedrekord", "0.0.1", loggedAt.getEpochSecond());
     ObjectNode bundle = bundle(certificate, entry);
     ObjectNode message = bundle.putObject("messageSignature");
     ObjectNode digest = message.putObject("messageDigest");
@@ -175,6 +185,55 @@ public final class LocalSigstore {
     digest.put("digest", b64(sha256));
     message.put("signature", b64(signature));
     return bytes(bundle);
+  }
+
+  /**
+   * Logs a signature made with a plain public key (cosign {@code --key}, or {@code --tlog-upload})
+   * and returns the bundle's {@code tlogEntries[]} element. {@code apiVersion} picks the body Rekor
+   * v1 writes (0.0.1: hex digests, the key as base64 PEM) or Rekor v2 writes (0.0.2: protobuf JSON,
+   * base64 digest, the key as DER; no SET and no integrated time).
+   *
+   * @param digest the artifact's SHA-256 for {@code hashedrekord}, the DSSE payload's for {@code dsse}
+   */
+  public ObjectNode logKeySigned(String kind, String apiVersion, byte[] digest, byte[] signature, PublicKey key) {
+    String body = keySignedBody(kind, apiVersion, digest, signature, key);
+    boolean v2 = "0.0.2".equals(apiVersion);
+    long now = Instant.now().getEpochSecond();
+    LocalRekor.LoggedEntry logged = rekor.log(body.getBytes(StandardCharsets.UTF_8), kind, apiVersion, v2 ? 0 : now);
+    ObjectNode entry = logged.bundleEntry();
+    if (v2) {
+      entry.remove("inclusionPromise");
+      entry.remove("integratedTime");
+    }
+    return entry;
+  }
+
+  /** The canonical body Rekor writes for a key-signed entry (keys sorted, no white space). */
+  public static String keySignedBody(String kind, String apiVersion, byte[] digest, byte[] signature, PublicKey key) {
+    String pemKey = b64(publicKeyPem(key).getBytes(StandardCharsets.UTF_8));
+    String verifierV2 = "{\"keyDetails\":\"PKIX_ECDSA_P256_SHA_256\",\"publicKey\":{\"rawBytes\":\"" + b64(key.getEncoded()) + "\"}}";
+    return switch (kind + ":" + apiVersion) {
+      case "hashedrekord:0.0.1" -> "{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{\"data\":{\"hash\":{\"algorithm\":\"sha256\",\"value\":\""
+          + hex(digest) + "\"}},\"signature\":{\"content\":\"" + b64(signature) + "\",\"publicKey\":{\"content\":\"" + pemKey + "\"}}}}";
+      case "hashedrekord:0.0.2" -> "{\"apiVersion\":\"0.0.2\",\"kind\":\"hashedrekord\",\"spec\":{\"hashedRekordV002\":{\"data\":{\"algorithm\":\"SHA2_256\",\"digest\":\""
+          + b64(digest) + "\"},\"signature\":{\"content\":\"" + b64(signature) + "\",\"verifier\":" + verifierV2 + "}}}}";
+      case "dsse:0.0.1" -> "{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\",\"spec\":{\"envelopeHash\":{\"algorithm\":\"sha256\",\"value\":\""
+          + hex(EcKeys.sha256(signature, digest)) + "\"},\"payloadHash\":{\"algorithm\":\"sha256\",\"value\":\"" + hex(digest)
+          + "\"},\"signatures\":[{\"signature\":\"" + b64(signature) + "\",\"verifier\":\"" + pemKey + "\"}]}}";
+      case "dsse:0.0.2" -> "{\"apiVersion\":\"0.0.2\",\"kind\":\"dsse\",\"spec\":{\"dsseV002\":{\"payloadHash\":{\"algorithm\":\"SHA2_256\",\"digest\":\""
+          + b64(digest) + "\"},\"signatures\":[{\"content\":\"" + b64(signature) + "\",\"verifier\":" + verifierV2 + "}]}}}";
+      default -> throw new IllegalArgumentException("no such entry kind: " + kind + " " + apiVersion);
+    };
+  }
+
+  private static String publicKeyPem(PublicKey key) {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(key);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString().replace("\r\n", "\n");
   }
 
   private static ObjectNode bundle(X509Certificate certificate, ObjectNode entry) {
