@@ -283,7 +283,7 @@ phase_faults() {
     metrics >"$work/m2"
     # Real transitions (the state differs before and after), from the gateway's key pool log lines;
     # the metric also counts a blocked key whose failure count grew (see README.md).
-    local real; real="$(tail -n +"$((log0 + 1))" "$work/gateway.log" | grep -o 'provider=primary key_id=[^ ]* [A-Z_]* -> [A-Z_]*' |
+    local real; real="$(tail -n +"$((log0 + 1))" "$work/gateway.log" | { grep -o 'provider=primary key_id=[^ ]* [A-Z_]* -> [A-Z_]*' || true; } |
       awk '$3 != $5 {n[tolower($5)]++} END {printf "cooling_down +%d, blocked +%d, available +%d", n["cooling_down"], n["blocked"], n["available"]}')"
     local after; after="$(open_load "${fault_args[@]}" --rate "$FAULT_RATE" --seconds 3 --sse-fraction 0.5 --warmup-seconds 0)"
     metrics >"$work/m3"
