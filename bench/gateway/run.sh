@@ -17,75 +17,26 @@ LATENCY_MS="${LATENCY_MS:-20}"   # the mock upstream's fixed latency
 CONNECTIONS="${CONNECTIONS:-256}" # wrk connections for max RPS (must exceed RPS x latency)
 WARMUP="${WARMUP:-8}"            # seconds of gateway warm-up per kind, run twice
 
-for tool in java wrk hey nginx curl; do
-  command -v "$tool" >/dev/null || { echo "bench: '$tool' not found (apt-get install -y wrk hey nginx curl)" >&2; exit 3; }
-done
-[[ -f "$jar" ]] || { echo "bench: $jar missing; run: (cd $root && mvn -q -DskipTests package)" >&2; exit 3; }
-
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { # url
-  for _ in $(seq 1 150); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
-  echo "bench: $1 did not come up" >&2; exit 4
-}
+# shellcheck source=../common/lib.sh
+source "$root/bench/common/lib.sh"
+require_tools "java:apt-get install -y openjdk-17-jdk-headless" "wrk:apt-get install -y wrk" \
+  "hey:apt-get install -y hey" "nginx:apt-get install -y nginx" "curl:apt-get install -y curl"
+bench_init
+compile_helpers
 
 mock_port="$(free_port)"; nginx_port="$(free_port)"; gw_port="$(free_port)"
-
-# --- mock upstream -------------------------------------------------------------------------
-java -cp "$jar" "$root/bench/gateway/MockUpstream.java" "$mock_port" "$LATENCY_MS" >"$work/mock.log" 2>&1 &
-pids+=($!)
-
-# --- nginx proxy_pass ----------------------------------------------------------------------
-mkdir -p "$work/nginx/logs"
-cat >"$work/nginx/nginx.conf" <<NGINX
-worker_processes auto;
-daemon off;
-pid $work/nginx/nginx.pid;
-error_log $work/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
-  upstream mock { server 127.0.0.1:$mock_port; keepalive 256; }
-  server {
-    listen 127.0.0.1:$nginx_port;
-    location / {
-      proxy_pass http://mock;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_buffering off;
-    }
-  }
-}
-NGINX
-nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
-pids+=($!)
+start_mock "$mock_port" "$LATENCY_MS"
+start_nginx "$nginx_port" "$mock_port"
 
 # --- gateway (encrypted key, a consumer with quotas, metrics on) ---------------------------
-master="$(java -jar "$jar" secrets generate-master-key --id bench)"
-enc="$(printf 'sk-bench-provider-key' | PALISADE_GATEWAY_MASTER_KEY="$master" java -jar "$jar" secrets encrypt)"
-consumer="$(java -jar "$jar" consumer-key)"
-ckey="$(sed -n 's/^key: *//p' <<<"$consumer")"
-chash="$(sed -n 's/^key_sha256: *//p' <<<"$consumer")"
+gateway_secrets m1
 cat >"$work/gateway.yaml" <<YAML
 server: {host: 127.0.0.1, port: $gw_port, event_loops: 2}
 providers:
   - name: mock
     protocol: openai
     base_url: http://127.0.0.1:$mock_port/v1
-    keys: [{id: m1, value: "$enc"}]
+    keys: [{id: m1, value: "$enc_m1"}]
 routes:
   - {match: bench-model, targets: [{provider: mock, model: bench-upstream}]}
 consumers:
@@ -94,13 +45,11 @@ consumers:
     models: ["*"]
     limits: {tokens_per_day: 100000000000, requests_per_minute: 10000000}
 YAML
-PALISADE_GATEWAY_MASTER_KEY="$master" java ${PALISADE_JAVA_OPTS:-} -jar "$jar" serve --config "$work/gateway.yaml" >"$work/gateway.log" 2>&1 &
-gw_pid=$!
-pids+=($gw_pid)
+start_gateway "$work/gateway.yaml" ${PALISADE_JAVA_OPTS:-}
 
-wait_http "http://127.0.0.1:$gw_port/readyz"
-wait_http "http://127.0.0.1:$mock_port/"
-wait_http "http://127.0.0.1:$nginx_port/"
+wait_http "http://127.0.0.1:$gw_port/readyz" "$work/gateway.log"
+wait_http "http://127.0.0.1:$mock_port/v1/models" "$work/mock.log"
+wait_http "http://127.0.0.1:$nginx_port/v1/models" "$work/nginx/logs/error.log"
 
 printf '{"model":"bench-model","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' >"$work/json.body"
 printf '{"model":"bench-model","stream":true,"messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' >"$work/sse.body"
@@ -114,7 +63,7 @@ AUTH="Bearer $ckey"
 
 max_rps() { # body url -> "requests/s total_requests"
   BODY_FILE="$1" AUTH="$AUTH" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
-    -s "$root/bench/gateway/post.lua" "$2" 2>&1 |
+    -s "$root/bench/common/post.lua" "$2" 2>&1 |
     awk '/requests in/ {n=$1} /Requests\/sec/ {r=int($2)} /Non-2xx/ {print "bench: " $0 > "/dev/stderr"} END {print r, n}'
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user+system clock ticks of a process
@@ -133,7 +82,7 @@ fixed_rate() { # body url -> "p50_ms p99_ms"
 # thousands of requests before its hot paths are compiled (WARMUP seconds per kind, twice).
 for kind in json sse json sse; do
   BODY_FILE="$work/$kind.body" AUTH="$AUTH" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" \
-    -s "$root/bench/gateway/post.lua" "${URL[gateway]}" >/dev/null 2>&1
+    -s "$root/bench/common/post.lua" "${URL[gateway]}" >/dev/null 2>&1
 done
 
 echo "mock latency ${LATENCY_MS} ms, ${DURATION} s per measurement, fixed rate ${RATE} req/s, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
