@@ -101,6 +101,11 @@ public final class KeyPool {
   }
 
   private KeyState next(KeyState s, Failure failure, Instant now) {
+    if (s.effectiveStatus(now) == KeyStatus.BLOCKED) {
+      // Requests sent before the block keep failing for a while; they say nothing new about the
+      // key. Counting them would extend the block with every straggler and log each as a block.
+      return s;
+    }
     if (failure instanceof Failure.Rejected r) {
       return new KeyState(KeyStatus.BLOCKED, Instant.MAX, s.consecutiveFailures() + 1,
           "upstream answered " + r.status());
@@ -126,7 +131,8 @@ public final class KeyPool {
 
   private void transition(String keyId, java.util.function.UnaryOperator<KeyState> change) {
     KeyStateStore.Transition t = store.update(provider, keyId, change);
-    if (t.before().status() != t.after().status() || !t.before().reason().equals(t.after().reason())) {
+    // Only a change of status is an event (metric, log line); a new reason within one status is not.
+    if (t.before().status() != t.after().status()) {
       listener.changed(provider, keyId, t.before(), t.after());
     }
   }

@@ -97,4 +97,19 @@ class KeyPoolTest {
     assertEquals(KeyStatus.AVAILABLE, pool.status("k1"));
     assertEquals(List.of("k1:BLOCKED", "k1:AVAILABLE"), changes);
   }
+
+  @Test
+  void failuresOfRequestsSentBeforeABlockNeitherExtendItNorCountAsNewBlocks() {
+    for (int i = 0; i < 3; i++) {
+      pool.reportFailure("k1", new Failure.Unhealthy("timeout", null));
+    }
+    assertEquals(KeyStatus.BLOCKED, pool.status("k1"));
+    clock.now = clock.now.plus(Duration.ofMinutes(4));
+    for (int i = 0; i < 50; i++) {
+      pool.reportFailure("k1", new Failure.Unhealthy("timeout", null)); // stragglers
+    }
+    clock.now = clock.now.plus(Duration.ofMinutes(1));
+    assertEquals(KeyStatus.AVAILABLE, pool.status("k1"), "the block still ends 5 minutes after it began");
+    assertEquals(List.of("k1:COOLING_DOWN", "k1:BLOCKED"), changes);
+  }
 }
