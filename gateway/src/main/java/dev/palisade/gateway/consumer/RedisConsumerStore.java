@@ -65,8 +65,11 @@ import java.util.stream.Collectors;
  * writes fail at once with {@link Reason#UNAVAILABLE} (the admin API answers 503), whatever
  * {@code on_unavailable} says: a change only one replica could see would be a split brain, and
  * a revoke that only half the replicas apply is worse than one refused. When Redis answers again
- * the view is re-read. A Redis that lost its data (restarted without persistence) loses the
- * admin consumers: the replicas drop them at the next resync, as Redis is the source of truth.
+ * the view is re-read. A Redis that lost its data (restarted without persistence, flushed) is
+ * noticed by its write counter going back; each replica then writes back the admin consumers it
+ * still knows (create-if-absent, so the first replica wins), so only admin changes made in the
+ * instant before the loss can be lost. Remove admin consumers through the admin API, not by
+ * deleting Redis keys.
  */
 public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
 
@@ -74,7 +77,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   static final LuaScript WRITE = LuaScript.resource("/dev/palisade/gateway/state/consumer-write.lua");
   static final LuaScript READ_ALL = LuaScript.resource("/dev/palisade/gateway/state/consumer-read-all.lua");
   /** How often {@link #update} re-reads and re-applies after losing a race before it gives up. */
-  static final int MAX_ATTEMPTS = 16;
+  static final int MAX_ATTEMPTS = 32;
 
   private record Versioned(StoredConsumer consumer, long version) {}
 
@@ -96,7 +99,10 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   private final Map<String, Versioned> admin = new HashMap<>();
   /** Versions of deletions, so that a late message cannot bring a consumer back. */
   private final Map<String, Long> deleted = new HashMap<>();
+  /** The write counter of the last resync (nothing to re-read while Redis still has it). */
   private long lastCounter = -1;
+  /** The highest version seen from any source: a counter below it means Redis lost its data. */
+  private long highestSeen;
   private Set<String> shadowed = Set.of();
   private volatile View view = new View(Map.of(), Map.of());
   private long resyncTimer = -1;
@@ -206,13 +212,21 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
           yield Future.succeededFuture(after);
         }
         case STALE -> attempt < MAX_ATTEMPTS
-            ? update(name, change, attempt + 1)
+            ? backoff(attempt).compose(v -> update(name, change, attempt + 1))
             : Future.failedFuture(new ConsumerStoreException(Reason.CONFLICT,
                 "consumer '" + name + "' kept changing under " + MAX_ATTEMPTS + " attempts to update it; try again"));
         case TAKEN -> Future.failedFuture(takenBy(after, outcome));
         case MISSING -> Future.failedFuture(notFound(name));
       });
     });
+  }
+
+  /** A short random pause before retrying, so that writers who lost a race do not collide again. */
+  private Future<Void> backoff(int attempt) {
+    long ms = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.min(100, 2L << Math.min(attempt, 6)));
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    redis.vertx().setTimer(ms, id -> done.complete());
+    return done.future();
   }
 
   @Override
@@ -270,7 +284,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
     return redis.send(Request.cmd(Command.GET).arg(base + "version")).compose(counter -> {
       long now = counter == null ? 0 : counter.toLong();
       synchronized (lock) {
-        if (now == lastCounter) {
+        if (now == lastCounter && now >= highestSeen) {
           return Future.<Void>succeededFuture();
         }
       }
@@ -284,21 +298,32 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
               decoded(name, all.get(i + 2).toString()).ifPresent(c -> found.put(name, new Versioned(c, version)));
             }
             List<ConsumerChange> changes;
+            List<StoredConsumer> lost = new ArrayList<>();
             synchronized (lock) {
-              changes = applySnapshot(at, found);
+              changes = applySnapshot(at, found, lost);
             }
             fire(changes);
+            restore(lost);
             return (Void) null;
           });
     });
   }
 
-  private List<ConsumerChange> applySnapshot(long at, Map<String, Versioned> found) {
-    if (at < lastCounter) {
-      // Redis lost its data (restarted without persistence, or flushed): it is the truth now.
-      LOG.warning(() -> "consumer store " + redis.where() + " has older data than this replica saw;"
-          + " admin-made consumers follow what it holds now");
-      admin.clear();
+  /**
+   * Makes the admin part of the view match a snapshot of Redis at counter {@code at}; call with
+   * the lock held. If Redis went back in time, the consumers it lost are added to {@code lost}.
+   */
+  private List<ConsumerChange> applySnapshot(long at, Map<String, Versioned> found, List<StoredConsumer> lost) {
+    if (at < highestSeen) {
+      highestSeen = at;
+      // Redis lost its data (restarted without persistence, or flushed). Keep serving what this
+      // replica knew (version 0: anything Redis says from now on is newer) and write it back.
+      for (Versioned v : admin.values()) {
+        if (!found.containsKey(v.consumer().name())) {
+          lost.add(v.consumer());
+        }
+      }
+      admin.replaceAll((name, v) -> new Versioned(v.consumer(), 0));
       deleted.clear();
     } else {
       // Deletions older than the previous resync cannot still be on their way as messages.
@@ -317,7 +342,27 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
       }
     }
     lastCounter = at;
+    highestSeen = Math.max(highestSeen, at);
     return rebuild();
+  }
+
+  /**
+   * Writes back admin consumers that a Redis which lost its data no longer has, as creations: if
+   * several replicas do it, the first wins and the others' writes are refused as stale.
+   */
+  private void restore(List<StoredConsumer> lost) {
+    if (lost.isEmpty()) {
+      return;
+    }
+    LOG.warning(() -> "consumer store " + redis.where() + " lost its data; writing back the "
+        + lost.size() + " admin-made consumer(s) this replica knows");
+    for (StoredConsumer c : lost) {
+      write(c.name(), "0", c).onSuccess(outcome -> {
+        if (outcome.result() == Outcome.Result.WRITTEN) {
+          fire(applyAdmin(c.name(), outcome.version(), Optional.of(c)));
+        }
+      });
+    }
   }
 
   private void subscribe() {
@@ -432,6 +477,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
       if (version <= known(name)) {
         return List.of();
       }
+      highestSeen = Math.max(highestSeen, version);
       if (after.isPresent()) {
         admin.put(name, new Versioned(after.get(), version));
         deleted.remove(name);
