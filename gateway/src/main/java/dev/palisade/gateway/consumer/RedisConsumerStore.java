@@ -49,7 +49,8 @@ import java.util.stream.Collectors;
  * {@code data} ({@link StoredConsumerJson}: key ids and SHA-256 hashes, never a key) and
  * {@code keys} (the hashes, for the index); {@code {consumers}:key-index} a hash from key
  * SHA-256 to consumer name; {@code {consumers}:names} the set of names; {@code
- * {consumers}:version} a counter that numbers every write. Nothing expires.
+ * {consumers}:version} a counter that numbers every write; {@code {consumers}:epoch} a random
+ * id the first write sets. Nothing expires.
  *
  * <p><b>Writes</b> go to Redis first, as one script that checks the version the writer read (no
  * lost update between replicas: {@link #update} re-reads and re-applies its change when another
@@ -66,7 +67,7 @@ import java.util.stream.Collectors;
  * {@code on_unavailable} says: a change only one replica could see would be a split brain, and
  * a revoke that only half the replicas apply is worse than one refused. When Redis answers again
  * the view is re-read. A Redis that lost its data (restarted without persistence, flushed) is
- * noticed by its write counter going back; each replica then writes back the admin consumers it
+ * noticed by its epoch (a random id the first write sets) changing; each replica then writes back the admin consumers it
  * still knows (create-if-absent, so the first replica wins), so only admin changes made in the
  * instant before the loss can be lost. Remove admin consumers through the admin API, not by
  * deleting Redis keys.
@@ -79,12 +80,22 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   /** How often {@link #update} re-reads and re-applies after losing a race before it gives up. */
   static final int MAX_ATTEMPTS = 32;
 
-  private record Versioned(StoredConsumer consumer, long version) {}
+  /**
+   * When Redis wrote a state: versions count within an epoch; a state from another epoch than
+   * the one held is taken as newer (Redis lost its data and started again).
+   */
+  private record Stamp(String epoch, long version) {
+    boolean newerThan(Stamp other) {
+      return other == null || !epoch.equals(other.epoch) || version > other.version;
+    }
+  }
+
+  private record Versioned(StoredConsumer consumer, Stamp stamp) {}
 
   private record View(Map<String, StoredConsumer> byName, Map<String, StoredConsumer> byHash) {}
 
   /** What the write script did: WRITTEN at {@code version}, or why not. */
-  private record Outcome(Result result, long version, String keySha256) {
+  private record Outcome(Result result, Stamp stamp, String keySha256) {
     enum Result { WRITTEN, STALE, MISSING, TAKEN }
   }
 
@@ -98,11 +109,11 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   private Map<String, StoredConsumer> config = Map.of();
   private final Map<String, Versioned> admin = new HashMap<>();
   /** Versions of deletions, so that a late message cannot bring a consumer back. */
-  private final Map<String, Long> deleted = new HashMap<>();
+  private final Map<String, Stamp> deleted = new HashMap<>();
   /** The write counter of the last resync (nothing to re-read while Redis still has it). */
   private long lastCounter = -1;
-  /** The highest version seen from any source: a counter below it means Redis lost its data. */
-  private long highestSeen;
+  /** The epoch of the last resync (with the counter: nothing to re-read while both are the same). */
+  private String lastEpoch = "";
   private Set<String> shadowed = Set.of();
   private volatile View view = new View(Map.of(), Map.of());
   private long resyncTimer = -1;
@@ -166,7 +177,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
     }
     return write(consumer.name(), "0", consumer).compose(outcome -> switch (outcome.result()) {
       case WRITTEN -> {
-        fire(applyAdmin(consumer.name(), outcome.version(), Optional.of(consumer)));
+        fire(applyAdmin(consumer.name(), outcome.stamp(), Optional.of(consumer)));
         yield Future.succeededFuture(consumer);
       }
       case STALE, MISSING -> Future.failedFuture(
@@ -206,9 +217,9 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
       if (clash.isPresent()) {
         return Future.failedFuture(new ConsumerStoreException(Reason.CONFLICT, clash.get()));
       }
-      return write(name, Long.toString(current.get().version()), after).compose(outcome -> switch (outcome.result()) {
+      return write(name, Long.toString(current.get().stamp().version()), after).compose(outcome -> switch (outcome.result()) {
         case WRITTEN -> {
-          fire(applyAdmin(name, outcome.version(), Optional.of(after)));
+          fire(applyAdmin(name, outcome.stamp(), Optional.of(after)));
           yield Future.succeededFuture(after);
         }
         case STALE -> attempt < MAX_ATTEMPTS
@@ -238,7 +249,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
       if (outcome.result() != Outcome.Result.WRITTEN) {
         return Future.<Void>failedFuture(notFound(name)); // '*' is never stale; a delete takes no key
       }
-      fire(applyAdmin(name, outcome.version(), Optional.empty()));
+      fire(applyAdmin(name, outcome.stamp(), Optional.empty()));
       return Future.<Void>succeededFuture();
     });
   }
@@ -281,26 +292,29 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
    * the view match it; completes when done. Skipped when nothing was written since the last one.
    */
   public Future<Void> resync() {
-    return redis.send(Request.cmd(Command.GET).arg(base + "version")).compose(counter -> {
-      long now = counter == null ? 0 : counter.toLong();
+    return redis.send(Request.cmd(Command.MGET).arg(base + "version").arg(base + "epoch")).compose(now -> {
+      long counter = now.get(0) == null ? 0 : now.get(0).toLong();
+      String epoch = now.get(1) == null ? "" : now.get(1).toString();
       synchronized (lock) {
-        if (now == lastCounter && now >= highestSeen) {
+        if (counter == lastCounter && epoch.equals(lastEpoch)) {
           return Future.<Void>succeededFuture();
         }
       }
-      return redis.eval(READ_ALL, List.of(base + "names", base + "version"), List.of(base + "consumer:"))
+      return redis.eval(READ_ALL, List.of(base + "names", base + "version", base + "epoch"),
+              List.of(base + "consumer:"))
           .map(all -> {
             long at = all.get(0).toLong();
+            String atEpoch = all.get(1).toString();
             Map<String, Versioned> found = new HashMap<>();
-            for (int i = 1; i + 2 < all.size(); i += 3) {
+            for (int i = 2; i + 2 < all.size(); i += 3) {
               String name = all.get(i).toString();
               long version = all.get(i + 1).toLong();
-              decoded(name, all.get(i + 2).toString()).ifPresent(c -> found.put(name, new Versioned(c, version)));
+              decoded(name, all.get(i + 2).toString()).ifPresent(c -> found.put(name, new Versioned(c, new Stamp(atEpoch, version))));
             }
             List<ConsumerChange> changes;
             List<StoredConsumer> lost = new ArrayList<>();
             synchronized (lock) {
-              changes = applySnapshot(at, found, lost);
+              changes = applySnapshot(at, atEpoch, found, lost);
             }
             fire(changes);
             restore(lost);
@@ -313,36 +327,34 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
    * Makes the admin part of the view match a snapshot of Redis at counter {@code at}; call with
    * the lock held. If Redis went back in time, the consumers it lost are added to {@code lost}.
    */
-  private List<ConsumerChange> applySnapshot(long at, Map<String, Versioned> found, List<StoredConsumer> lost) {
-    if (at < highestSeen) {
-      highestSeen = at;
-      // Redis lost its data (restarted without persistence, or flushed). Keep serving what this
-      // replica knew (version 0: anything Redis says from now on is newer) and write it back.
-      for (Versioned v : admin.values()) {
-        if (!found.containsKey(v.consumer().name())) {
-          lost.add(v.consumer());
-        }
-      }
-      admin.replaceAll((name, v) -> new Versioned(v.consumer(), 0));
-      deleted.clear();
-    } else {
-      // Deletions older than the previous resync cannot still be on their way as messages.
-      long before = lastCounter;
-      deleted.values().removeIf(v -> v <= before);
-    }
+  private List<ConsumerChange> applySnapshot(
+      long at, String epoch, Map<String, Versioned> found, List<StoredConsumer> lost) {
+    // Deletions from before the previous resync cannot still be on their way as messages.
+    long before = epoch.equals(lastEpoch) ? lastCounter : Long.MAX_VALUE;
+    deleted.values().removeIf(d -> !d.epoch().equals(epoch) || d.version() <= before);
     for (Map.Entry<String, Versioned> e : found.entrySet()) {
-      if (e.getValue().version() > known(e.getKey())) {
+      if (e.getValue().stamp().newerThan(current(e.getKey()))) {
         admin.put(e.getKey(), e.getValue());
+        deleted.remove(e.getKey());
       }
     }
     for (String name : List.copyOf(admin.keySet())) {
-      if (!found.containsKey(name) && admin.get(name).version() <= at) {
+      Versioned v = admin.get(name);
+      if (found.containsKey(name)) {
+        continue;
+      }
+      if (!v.stamp().epoch().equals(epoch)) {
+        // Written to a Redis that has since lost its data (restarted without persistence,
+        // flushed): keep serving it and write it back.
+        lost.add(v.consumer());
+      } else if (v.stamp().version() <= at) {
         admin.remove(name);
-        deleted.merge(name, at, Math::max);
+        deleted.put(name, new Stamp(epoch, at));
       }
     }
-    lastCounter = at;
-    highestSeen = Math.max(highestSeen, at);
+    // Until what Redis lost is written back, the next resync must not be skipped.
+    lastCounter = lost.isEmpty() ? at : -1;
+    lastEpoch = epoch;
     return rebuild();
   }
 
@@ -359,7 +371,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
     for (StoredConsumer c : lost) {
       write(c.name(), "0", c).onSuccess(outcome -> {
         if (outcome.result() == Outcome.Result.WRITTEN) {
-          fire(applyAdmin(c.name(), outcome.version(), Optional.of(c)));
+          fire(applyAdmin(c.name(), outcome.stamp(), Optional.of(c)));
         }
       });
     }
@@ -399,22 +411,22 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
     if (message == null || message.size() != 3 || !"message".equals(message.get(0).toString())) {
       return;
     }
-    // replica \n version \n name \n json ('' for a deletion)
-    String[] parts = message.get(2).toString().split("\n", 4);
-    if (parts.length != 4) {
+    // replica \n epoch \n version \n name \n json ('' for a deletion)
+    String[] parts = message.get(2).toString().split("\n", 5);
+    if (parts.length != 5) {
       return;
     }
     long version;
     try {
-      version = Long.parseLong(parts[1]);
+      version = Long.parseLong(parts[2]);
     } catch (NumberFormatException e) {
       return;
     }
-    Optional<StoredConsumer> after = parts[3].isEmpty() ? Optional.empty() : decoded(parts[2], parts[3]);
-    if (!parts[3].isEmpty() && after.isEmpty()) {
+    Optional<StoredConsumer> after = parts[4].isEmpty() ? Optional.empty() : decoded(parts[3], parts[4]);
+    if (!parts[4].isEmpty() && after.isEmpty()) {
       return;
     }
-    fire(applyAdmin(parts[2], version, after));
+    fire(applyAdmin(parts[3], new Stamp(parts[1], version), after));
   }
 
   // ------------------------------------------------------------------ Redis calls
@@ -426,7 +438,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
           if (r.get(0) == null || r.get(1) == null) {
             return Optional.<Versioned>empty();
           }
-          return decoded(name, r.get(1).toString()).map(c -> new Versioned(c, r.get(0).toLong()));
+          return decoded(name, r.get(1).toString()).map(c -> new Versioned(c, new Stamp("", r.get(0).toLong())));
         });
   }
 
@@ -436,13 +448,13 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
     String hashes = after == null ? ""
         : after.keys().stream().map(ConsumerKey::sha256).collect(Collectors.joining(" "));
     return unavailableAsStoreError(redis.eval(WRITE,
-        List.of(base + "consumer:" + name, base + "key-index", base + "names", base + "version"),
-        List.of(name, expectedVersion, data, hashes, channel, replica)))
+        List.of(base + "consumer:" + name, base + "key-index", base + "names", base + "version", base + "epoch"),
+        List.of(name, expectedVersion, data, hashes, channel, replica, UUID.randomUUID().toString())))
         .map(r -> switch (r.get(0).toString()) {
-          case "ok" -> new Outcome(Outcome.Result.WRITTEN, r.get(1).toLong(), null);
-          case "stale" -> new Outcome(Outcome.Result.STALE, 0, null);
-          case "missing" -> new Outcome(Outcome.Result.MISSING, 0, null);
-          case "taken" -> new Outcome(Outcome.Result.TAKEN, 0, r.get(1).toString());
+          case "ok" -> new Outcome(Outcome.Result.WRITTEN, new Stamp(r.get(2).toString(), r.get(1).toLong()), null);
+          case "stale" -> new Outcome(Outcome.Result.STALE, null, null);
+          case "missing" -> new Outcome(Outcome.Result.MISSING, null, null);
+          case "taken" -> new Outcome(Outcome.Result.TAKEN, null, r.get(1).toString());
           default -> throw new IllegalStateException("unexpected answer from the consumer write script");
         });
   }
@@ -466,24 +478,24 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
 
   // ------------------------------------------------------------------ the view
 
-  private long known(String name) {
+  /** The stamp of what the view holds for {@code name} (a state or a deletion), if anything. */
+  private Stamp current(String name) {
     Versioned v = admin.get(name);
-    return Math.max(v == null ? 0 : v.version(), deleted.getOrDefault(name, 0L));
+    return v != null ? v.stamp() : deleted.get(name);
   }
 
-  /** Applies one admin consumer's state at {@code version}, unless the view already has a newer one. */
-  private List<ConsumerChange> applyAdmin(String name, long version, Optional<StoredConsumer> after) {
+  /** Applies one admin consumer's state, unless the view already has a newer one. */
+  private List<ConsumerChange> applyAdmin(String name, Stamp stamp, Optional<StoredConsumer> after) {
     synchronized (lock) {
-      if (version <= known(name)) {
+      if (!stamp.newerThan(current(name))) {
         return List.of();
       }
-      highestSeen = Math.max(highestSeen, version);
       if (after.isPresent()) {
-        admin.put(name, new Versioned(after.get(), version));
+        admin.put(name, new Versioned(after.get(), stamp));
         deleted.remove(name);
       } else {
         admin.remove(name);
-        deleted.put(name, version);
+        deleted.put(name, stamp);
       }
       return rebuild();
     }
