@@ -236,7 +236,9 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   private Future<Void> backoff(int attempt) {
     long ms = 1 + java.util.concurrent.ThreadLocalRandom.current().nextLong(Math.min(100, 2L << Math.min(attempt, 6)));
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    redis.vertx().setTimer(ms, id -> done.complete());
+    // On the caller's event loop when there is one, so the result comes back where it was asked.
+    io.vertx.core.Context caller = io.vertx.core.Vertx.currentContext();
+    (caller != null ? caller.owner() : redis.vertx()).setTimer(ms, id -> done.complete());
     return done.future();
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.palisade.gateway.consumer.ConsumerKeys;
+import dev.palisade.gateway.consumer.ConsumerStoreException;
 import dev.palisade.gateway.testing.FakeProvider;
 import dev.palisade.gateway.testing.ServiceHarness;
 import dev.palisade.gateway.testing.TestRedis;
@@ -53,6 +54,11 @@ class SharedConsumersIT {
   }
 
   ServiceHarness replica() throws Exception {
+    return replica("");
+  }
+
+  /** A replica of the shared config, with {@code extraConsumer} (a YAML list item) if not empty. */
+  ServiceHarness replica(String extraConsumer) throws Exception {
     return ServiceHarness.start("""
         server: {host: 127.0.0.1, port: 0, event_loops: 1}
         admin: {host: 127.0.0.1, port: 0, audit_log: "%%DIR%%/audit.jsonl"}
@@ -66,11 +72,12 @@ class SharedConsumersIT {
           - {match: "*", targets: [{provider: upstream}]}
         consumers:
           - {name: from-file, key_sha256: %s, models: ["*"]}
+          %s
         state:
           store: redis://127.0.0.1:%d
           key_prefix: "sc:"
           on_unavailable: fail_open
-        """.formatted(upstream.baseUrl(), HASH_A, redis.port()),
+        """.formatted(upstream.baseUrl(), HASH_A, extraConsumer, redis.port()),
         List.of(AdminTokens.hashed("env", ServiceHarness.ADMIN_TOKEN)));
   }
 
@@ -138,6 +145,16 @@ class SharedConsumersIT {
     assertEquals(204, replicas.get(2).admin("DELETE", "/admin/consumers/team-shared", null).statusCode());
     within("the deleted consumer's key is refused everywhere", BOUND,
         () -> chat(0, key2) == 401 && chat(1, key2) == 401 && chat(2, key2) == 401);
+  }
+
+  @Test
+  void aReplicaWhoseConfigClashesWithAnAdminConsumerRefusesToStart() throws Exception {
+    assertEquals(201, replicas.get(0).admin("POST", "/admin/consumers",
+        "{\"name\":\"team-api\",\"models\":[\"*\"]}").statusCode());
+    ConsumerStoreException e = org.junit.jupiter.api.Assertions.assertThrows(ConsumerStoreException.class,
+        () -> replica("- {name: team-api, key_sha256: " + ConsumerKeys.sha256Hex("pgw-other") + ", models: [\"*\"]}"));
+    assertEquals(ConsumerStoreException.Reason.CONFLICT, e.reason());
+    assertTrue(e.getMessage().contains("team-api"), e.getMessage());
   }
 
   @Test
