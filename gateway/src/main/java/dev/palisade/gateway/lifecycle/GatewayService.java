@@ -8,7 +8,7 @@ import dev.palisade.gateway.admin.AuditLog;
 import dev.palisade.gateway.config.AdminConfig;
 import dev.palisade.gateway.config.AdminConfig.AdminToken;
 import dev.palisade.gateway.config.GatewayConfig;
-import dev.palisade.gateway.consumer.InMemoryConsumerStore;
+import dev.palisade.gateway.consumer.ConsumerStore;
 import dev.palisade.gateway.metrics.GatewayMetrics;
 import dev.palisade.gateway.reload.ConfigReloader;
 import dev.palisade.gateway.reload.ConfigSource;
@@ -59,14 +59,20 @@ public final class GatewayService implements AutoCloseable {
       throw new GatewayException(ExitCode.CONFIG, source.file() + ": cannot read: " + e.getMessage());
     }
     GatewayConfig config = source.load();
-    // The state stores: in memory for one instance. Built once; reloads keep them.
-    InMemoryConsumerStore consumers = InMemoryConsumerStore.seededWith(config.consumers());
+    // Quotas, key state and consumers: in memory, or on Redis (state:). Built once; reloads keep them.
+    StateStores stores = StateStores.open(config.state(), clock);
+    ConsumerStore consumers = stores.consumers();
     consumers.addListener(change -> LOG.info(() -> "consumer " + change.name() + " "
         + change.kind().name().toLowerCase(java.util.Locale.ROOT)
         + change.after().map(c -> " (" + c.origin().name().toLowerCase(java.util.Locale.ROOT) + ", "
             + c.keys().size() + " key(s))").orElse("")));
-    // Quotas and key state: in memory, or on Redis (state:). Once per process, like the consumers.
-    StateStores stores = StateStores.open(config.state(), clock);
+    try {
+      // Fails on a config consumer that clashes with an admin-made one already in Redis.
+      consumers.seed(config.consumers()).await();
+    } catch (RuntimeException e) {
+      stores.close();
+      throw e;
+    }
     GatewayMetrics metrics = new GatewayMetrics();
     stores.bindMetrics(metrics);
     GatewayServer server;

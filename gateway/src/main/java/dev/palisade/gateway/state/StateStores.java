@@ -1,6 +1,9 @@
 package dev.palisade.gateway.state;
 
 import dev.palisade.gateway.config.StateConfig;
+import dev.palisade.gateway.consumer.ConsumerStore;
+import dev.palisade.gateway.consumer.InMemoryConsumerStore;
+import dev.palisade.gateway.consumer.RedisConsumerStore;
 import dev.palisade.gateway.keypool.InMemoryKeyStateStore;
 import dev.palisade.gateway.keypool.KeyStateStore;
 import dev.palisade.gateway.keypool.RedisKeyStateStore;
@@ -24,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Builds the quota and key-state stores that {@code state:} asks for, once per process. They
+ * Builds the quota, key-state and consumer stores that {@code state:} asks for, once per process. They
  * outlive a config reload: a rebuilt {@code GatewayRuntime} is handed the same instances (and
  * so the same Redis connections). Redis I/O runs on a small Vert.x instance of its own, so the
  * stores do not depend on the lifetime of the gateway's server.
@@ -36,7 +39,8 @@ public final class StateStores implements AutoCloseable {
   /**
    * @param timeout deadline of every Redis call (and of connecting)
    * @param healthCheck how often a Redis that is down is pinged, to notice it is back
-   * @param resync how often the key-state mirror re-reads Redis (covers missed messages)
+   * @param resync how often the key-state mirror and the consumer view re-read Redis (covers
+   *     missed messages; the bound on how late a replica sees another's change)
    * @param lease how long an unsettled reservation holds quota before it is given back
    */
   public record Tuning(Duration timeout, Duration healthCheck, Duration resync, Duration lease) {
@@ -55,14 +59,17 @@ public final class StateStores implements AutoCloseable {
   private final StateConfig config;
   private final QuotaStore quotas;
   private final KeyStateStore keyStates;
+  private final ConsumerStore consumers;
   private final Vertx vertx;
   private final RedisLink link;
   private final Set<GatewayMetrics> bound = Collections.newSetFromMap(new WeakHashMap<>());
 
-  private StateStores(StateConfig config, QuotaStore quotas, KeyStateStore keyStates, Vertx vertx, RedisLink link) {
+  private StateStores(StateConfig config, QuotaStore quotas, KeyStateStore keyStates, ConsumerStore consumers,
+      Vertx vertx, RedisLink link) {
     this.config = config;
     this.quotas = quotas;
     this.keyStates = keyStates;
+    this.consumers = consumers;
     this.vertx = vertx;
     this.link = link;
   }
@@ -77,7 +84,8 @@ public final class StateStores implements AutoCloseable {
    */
   public static StateStores open(StateConfig config, Clock clock, Tuning tuning) {
     if (config.redis().isEmpty()) {
-      return new StateStores(config, new InMemoryQuotaStore(clock), new InMemoryKeyStateStore(), null, null);
+      return new StateStores(config, new InMemoryQuotaStore(clock), new InMemoryKeyStateStore(),
+          new InMemoryConsumerStore(), null, null);
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1).setPreferNativeTransport(false));
@@ -93,9 +101,17 @@ public final class StateStores implements AutoCloseable {
     QuotaStore quotas = new FailoverQuotaStore(
         shared, new InMemoryQuotaStore(clock), config.onUnavailable(), link::isUp);
     KeyStateStore keys = new RedisKeyStateStore(link, config.keyPrefix(), clock, tuning.resync());
+    RedisConsumerStore consumers = new RedisConsumerStore(link, config.keyPrefix(), tuning.resync());
+    try {
+      // A restarted replica should know the admin-made consumers before it serves.
+      consumers.resync().await(tuning.timeout().toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warning(() -> "consumer store: admin-made consumers not loaded from " + config.describe()
+          + " at start; they are loaded when it answers");
+    }
     LOG.info(() -> "state store: " + config.describe() + " (prefix '" + config.keyPrefix() + "', "
         + config.onUnavailable().name().toLowerCase(java.util.Locale.ROOT) + ")");
-    return new StateStores(config, quotas, keys, vertx, link);
+    return new StateStores(config, quotas, keys, consumers, vertx, link);
   }
 
   public QuotaStore quotas() {
@@ -104,6 +120,14 @@ public final class StateStores implements AutoCloseable {
 
   public KeyStateStore keyStates() {
     return keyStates;
+  }
+
+  /**
+   * Consumers: in memory, or admin-made ones shared through Redis (config ones stay local; see
+   * {@link RedisConsumerStore}). Not seeded: the caller seeds it with the config's consumers.
+   */
+  public ConsumerStore consumers() {
+    return consumers;
   }
 
   /** True for the in-memory store; for Redis, whether it answered the last call. */
@@ -133,6 +157,9 @@ public final class StateStores implements AutoCloseable {
   @Override
   public void close() {
     if (keyStates instanceof RedisKeyStateStore r) {
+      r.close();
+    }
+    if (consumers instanceof RedisConsumerStore r) {
       r.close();
     }
     if (link != null) {
