@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -23,11 +22,9 @@ import java.util.function.UnaryOperator;
  */
 public final class InMemoryConsumerStore implements ConsumerStore {
 
-  private record Snapshot(Map<String, StoredConsumer> byName, Map<String, StoredConsumer> byHash) {}
-
   private final Object writeLock = new Object();
   private final List<Consumer<ConsumerChange>> listeners = new CopyOnWriteArrayList<>();
-  private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
+  private volatile ConsumerView snapshot = ConsumerView.EMPTY;
 
   public InMemoryConsumerStore() {}
 
@@ -40,28 +37,26 @@ public final class InMemoryConsumerStore implements ConsumerStore {
 
   @Override
   public Optional<ConsumerConfig> byKeyHash(String keySha256) {
-    StoredConsumer c = snapshot.byHash().get(keySha256);
-    return c == null ? Optional.empty() : Optional.of(c.asConfig(keySha256));
+    return snapshot.byKeyHash(keySha256);
   }
 
   @Override
   public Optional<StoredConsumer> get(String name) {
-    return Optional.ofNullable(snapshot.byName().get(name));
+    return snapshot.get(name);
   }
 
   @Override
   public List<StoredConsumer> list() {
-    return List.copyOf(new TreeMap<>(snapshot.byName()).values());
+    return snapshot.list();
   }
 
   @Override
   public Future<StoredConsumer> create(StoredConsumer consumer) {
     List<ConsumerChange> changes;
     synchronized (writeLock) {
-      Snapshot s = snapshot;
+      ConsumerView s = snapshot;
       if (s.byName().containsKey(consumer.name())) {
-        return Future.failedFuture(
-            new ConsumerStoreException(Reason.CONFLICT, "consumer '" + consumer.name() + "' already exists"));
+        return Future.failedFuture(ConsumerRules.alreadyExists(consumer.name()));
       }
       Optional<String> taken = takenHash(s, consumer, null);
       if (taken.isPresent()) {
@@ -78,25 +73,19 @@ public final class InMemoryConsumerStore implements ConsumerStore {
     List<ConsumerChange> changes;
     StoredConsumer after;
     synchronized (writeLock) {
-      Snapshot s = snapshot;
+      ConsumerView s = snapshot;
       StoredConsumer before = s.byName().get(name);
       if (before == null) {
-        return Future.failedFuture(notFound(name));
+        return Future.failedFuture(ConsumerRules.notFound(name));
       }
       if (before.origin() == Origin.CONFIG) {
-        return Future.failedFuture(readOnly(name));
+        return Future.failedFuture(ConsumerRules.readOnly(name));
       }
-      try {
-        after = change.apply(before);
-      } catch (IllegalArgumentException e) {
-        return Future.failedFuture(new ConsumerStoreException(Reason.CONFLICT, e.getMessage()));
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e); // the caller's own refusal, passed through
+      Future<StoredConsumer> changed = ConsumerRules.changed(name, before, change);
+      if (changed.failed()) {
+        return changed;
       }
-      if (!after.name().equals(name) || after.origin() != before.origin()) {
-        return Future.failedFuture(
-            new ConsumerStoreException(Reason.CONFLICT, "an update cannot rename a consumer or change its origin"));
-      }
+      after = changed.result();
       Optional<String> taken = takenHash(s, after, name);
       if (taken.isPresent()) {
         return Future.failedFuture(new ConsumerStoreException(Reason.CONFLICT, taken.get()));
@@ -113,10 +102,10 @@ public final class InMemoryConsumerStore implements ConsumerStore {
     synchronized (writeLock) {
       StoredConsumer before = snapshot.byName().get(name);
       if (before == null) {
-        return Future.failedFuture(notFound(name));
+        return Future.failedFuture(ConsumerRules.notFound(name));
       }
       if (before.origin() == Origin.CONFIG) {
-        return Future.failedFuture(readOnly(name));
+        return Future.failedFuture(ConsumerRules.readOnly(name));
       }
       changes = publish(List.of(), List.of(name));
     }
@@ -133,7 +122,7 @@ public final class InMemoryConsumerStore implements ConsumerStore {
   public Future<Void> seed(List<ConsumerConfig> fromConfig) {
     List<ConsumerChange> changes;
     synchronized (writeLock) {
-      Snapshot s = snapshot;
+      ConsumerView s = snapshot;
       List<String> conflicts = conflicts(s, fromConfig);
       if (!conflicts.isEmpty()) {
         return Future.failedFuture(new ConsumerStoreException(Reason.CONFLICT, String.join("; ", conflicts)));
@@ -162,25 +151,17 @@ public final class InMemoryConsumerStore implements ConsumerStore {
     listeners.add(Objects.requireNonNull(listener));
   }
 
-  private static List<String> conflicts(Snapshot s, List<ConsumerConfig> fromConfig) {
-    List<String> out = new ArrayList<>();
-    for (ConsumerConfig c : fromConfig) {
-      StoredConsumer existing = s.byName().get(c.name());
-      if (existing != null && existing.origin() == Origin.ADMIN) {
-        out.add("consumer '" + c.name() + "' in the config is also an admin-made consumer;"
-            + " delete one of them or rename it");
-      }
-      StoredConsumer holder = c.keySha256() == null ? null : s.byHash().get(c.keySha256());
-      if (holder != null && holder.origin() == Origin.ADMIN) {
-        out.add("the key_sha256 of config consumer '" + c.name() + "' belongs to a key of admin-made consumer '"
-            + holder.name() + "'");
-      }
-    }
-    return out;
+  private static List<String> conflicts(ConsumerView s, List<ConsumerConfig> fromConfig) {
+    return ConsumerRules.seedConflicts(fromConfig,
+        name -> s.get(name).filter(c -> c.origin() == Origin.ADMIN).isPresent(),
+        hash -> {
+          StoredConsumer holder = s.byHash().get(hash);
+          return holder != null && holder.origin() == Origin.ADMIN ? holder.name() : null;
+        });
   }
 
   /** A message if one of {@code c}'s key hashes belongs to another consumer. */
-  private static Optional<String> takenHash(Snapshot s, StoredConsumer c, String self) {
+  private static Optional<String> takenHash(ConsumerView s, StoredConsumer c, String self) {
     for (ConsumerKey k : c.keys()) {
       StoredConsumer holder = s.byHash().get(k.sha256());
       if (holder != null && !holder.name().equals(self)) {
@@ -192,7 +173,7 @@ public final class InMemoryConsumerStore implements ConsumerStore {
 
   /** Builds and publishes the next snapshot; call with the write lock held. */
   private List<ConsumerChange> publish(List<StoredConsumer> upserts, List<String> removals) {
-    Snapshot s = snapshot;
+    ConsumerView s = snapshot;
     Map<String, StoredConsumer> byName = new HashMap<>(s.byName());
     List<ConsumerChange> changes = new ArrayList<>();
     for (StoredConsumer c : upserts) {
@@ -205,7 +186,7 @@ public final class InMemoryConsumerStore implements ConsumerStore {
     for (StoredConsumer c : byName.values()) {
       c.keys().forEach(k -> byHash.put(k.sha256(), c));
     }
-    snapshot = new Snapshot(Map.copyOf(byName), Map.copyOf(byHash));
+    snapshot = new ConsumerView(byName, byHash);
     return changes;
   }
 
@@ -215,14 +196,5 @@ public final class InMemoryConsumerStore implements ConsumerStore {
         l.accept(change);
       }
     }
-  }
-
-  private static ConsumerStoreException notFound(String name) {
-    return new ConsumerStoreException(Reason.NOT_FOUND, "no consumer named '" + name + "'");
-  }
-
-  private static ConsumerStoreException readOnly(String name) {
-    return new ConsumerStoreException(Reason.READ_ONLY,
-        "consumer '" + name + "' is declared in the config file; change it there (a reload applies it)");
   }
 }

@@ -5,12 +5,11 @@ import dev.palisade.gateway.consumer.ConsumerStoreException.Reason;
 import dev.palisade.gateway.consumer.StoredConsumer.Origin;
 import dev.palisade.gateway.state.LuaScript;
 import dev.palisade.gateway.state.RedisLink;
+import dev.palisade.gateway.state.RedisSubscription;
 import dev.palisade.gateway.state.StateStoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -92,8 +90,6 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
 
   private record Versioned(StoredConsumer consumer, Stamp stamp) {}
 
-  private record View(Map<String, StoredConsumer> byName, Map<String, StoredConsumer> byHash) {}
-
   /** What the write script did: WRITTEN at {@code version}, or why not. */
   private record Outcome(Result result, Stamp stamp, String keySha256) {
     enum Result { WRITTEN, STALE, MISSING, TAKEN }
@@ -115,21 +111,20 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   /** The epoch of the last resync (with the counter: nothing to re-read while both are the same). */
   private String lastEpoch = "";
   private Set<String> shadowed = Set.of();
-  private volatile View view = new View(Map.of(), Map.of());
+  private volatile ConsumerView view = ConsumerView.EMPTY;
+  private final RedisSubscription events;
   private long resyncTimer = -1;
-  // Touched only on the link's event loop.
-  private RedisConnection subscriber;
-  private boolean subscribing;
-  private volatile boolean closed;
 
   public RedisConsumerStore(RedisLink redis, String prefix, Duration resyncInterval) {
     this.redis = redis;
     this.base = prefix + "{consumers}:";
     this.channel = prefix + "consumer-events";
+    // Messages sent before the subscription took effect would otherwise be missed: re-read.
+    this.events = new RedisSubscription(redis, channel, this::onMessage, this::resync);
     redis.onHealthChange(up -> {
       if (up) {
         redis.runOnContext(v -> {
-          subscribe();
+          events.ensure();
           resync();
         });
       }
@@ -137,11 +132,11 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
     redis.runOnContext(v -> {
       resyncTimer = redis.vertx().setPeriodic(resyncInterval.toMillis(), id -> {
         if (redis.isUp()) {
-          subscribe();
+          events.ensure();
           resync();
         }
       });
-      subscribe();
+      events.ensure();
     });
   }
 
@@ -149,18 +144,17 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
 
   @Override
   public Optional<ConsumerConfig> byKeyHash(String keySha256) {
-    StoredConsumer c = view.byHash().get(keySha256);
-    return c == null ? Optional.empty() : Optional.of(c.asConfig(keySha256));
+    return view.byKeyHash(keySha256);
   }
 
   @Override
   public Optional<StoredConsumer> get(String name) {
-    return Optional.ofNullable(view.byName().get(name));
+    return view.get(name);
   }
 
   @Override
   public List<StoredConsumer> list() {
-    return List.copyOf(new TreeMap<>(view.byName()).values());
+    return view.list();
   }
 
   // ------------------------------------------------------------------ writes (Redis first)
@@ -180,8 +174,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
         fire(applyAdmin(consumer.name(), outcome.stamp(), Optional.of(consumer)));
         yield Future.succeededFuture(consumer);
       }
-      case STALE, MISSING -> Future.failedFuture(
-          new ConsumerStoreException(Reason.CONFLICT, "consumer '" + consumer.name() + "' already exists"));
+      case STALE, MISSING -> Future.failedFuture(ConsumerRules.alreadyExists(consumer.name()));
       case TAKEN -> Future.failedFuture(takenBy(consumer, outcome));
     });
   }
@@ -193,26 +186,18 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
 
   private Future<StoredConsumer> update(String name, UnaryOperator<StoredConsumer> change, int attempt) {
     if (configOwns(name)) {
-      return Future.failedFuture(readOnly(name));
+      return Future.failedFuture(ConsumerRules.readOnly(name));
     }
     // Read the current state from Redis, not the view: the view may lag a write made elsewhere.
     return fetch(name).compose(current -> {
       if (current.isEmpty()) {
-        return Future.failedFuture(notFound(name));
+        return Future.failedFuture(ConsumerRules.notFound(name));
       }
-      StoredConsumer before = current.get().consumer();
-      StoredConsumer after;
-      try {
-        after = change.apply(before);
-      } catch (IllegalArgumentException e) {
-        return Future.failedFuture(new ConsumerStoreException(Reason.CONFLICT, e.getMessage()));
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e); // the caller's own refusal, passed through
+      Future<StoredConsumer> changed = ConsumerRules.changed(name, current.get().consumer(), change);
+      if (changed.failed()) {
+        return changed;
       }
-      if (!after.name().equals(name) || after.origin() != before.origin()) {
-        return Future.failedFuture(
-            new ConsumerStoreException(Reason.CONFLICT, "an update cannot rename a consumer or change its origin"));
-      }
+      StoredConsumer after = changed.result();
       Optional<String> clash = configClash(after);
       if (clash.isPresent()) {
         return Future.failedFuture(new ConsumerStoreException(Reason.CONFLICT, clash.get()));
@@ -227,7 +212,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
             : Future.failedFuture(new ConsumerStoreException(Reason.CONFLICT,
                 "consumer '" + name + "' kept changing under " + MAX_ATTEMPTS + " attempts to update it; try again"));
         case TAKEN -> Future.failedFuture(takenBy(after, outcome));
-        case MISSING -> Future.failedFuture(notFound(name));
+        case MISSING -> Future.failedFuture(ConsumerRules.notFound(name));
       });
     });
   }
@@ -245,11 +230,11 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   @Override
   public Future<Void> delete(String name) {
     if (configOwns(name)) {
-      return Future.failedFuture(readOnly(name));
+      return Future.failedFuture(ConsumerRules.readOnly(name));
     }
     return write(name, "*", null).compose(outcome -> {
       if (outcome.result() != Outcome.Result.WRITTEN) {
-        return Future.<Void>failedFuture(notFound(name)); // '*' is never stale; a delete takes no key
+        return Future.<Void>failedFuture(ConsumerRules.notFound(name)); // '*' is never stale; a delete takes no key
       }
       fire(applyAdmin(name, outcome.stamp(), Optional.empty()));
       return Future.<Void>succeededFuture();
@@ -379,42 +364,9 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
     }
   }
 
-  private void subscribe() {
-    if (closed || subscriber != null || subscribing) {
-      return;
-    }
-    subscribing = true;
-    redis.connectSubscriber().compose(c -> {
-      c.handler(this::onMessage);
-      c.endHandler(v -> lost(c));
-      c.exceptionHandler(e -> lost(c));
-      return c.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).map(c);
-    }).onComplete(ar -> {
-      subscribing = false;
-      if (ar.succeeded()) {
-        if (closed) {
-          ar.result().close();
-          return;
-        }
-        subscriber = ar.result();
-        resync(); // messages sent before the subscription took effect would otherwise be missed
-      }
-    });
-  }
-
-  private void lost(RedisConnection c) {
-    if (subscriber == c) {
-      subscriber = null;
-    }
-  }
-
-  private void onMessage(Response message) {
-    // RESP3 push or RESP2 array: ["message", channel, payload]
-    if (message == null || message.size() != 3 || !"message".equals(message.get(0).toString())) {
-      return;
-    }
+  private void onMessage(String payload) {
     // replica \n epoch \n version \n name \n json ('' for a deletion)
-    String[] parts = message.get(2).toString().split("\n", 5);
+    String[] parts = payload.split("\n", 5);
     if (parts.length != 5) {
       return;
     }
@@ -535,8 +487,8 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
       }
       shadowed = Set.copyOf(nowShadowed);
     }
-    View before = view;
-    view = new View(Map.copyOf(byName), Map.copyOf(byHash));
+    ConsumerView before = view;
+    view = new ConsumerView(byName, byHash);
     Set<String> names = new HashSet<>(before.byName().keySet());
     names.addAll(byName.keySet());
     List<ConsumerChange> changes = new ArrayList<>();
@@ -583,21 +535,9 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
 
   /** Call with the lock held. */
   private List<String> conflicts(List<ConsumerConfig> fromConfig) {
-    List<String> out = new ArrayList<>();
     Map<String, String> adminHashes = new HashMap<>();
     admin.values().forEach(v -> v.consumer().keys().forEach(k -> adminHashes.put(k.sha256(), v.consumer().name())));
-    for (ConsumerConfig c : fromConfig) {
-      if (admin.containsKey(c.name())) {
-        out.add("consumer '" + c.name() + "' in the config is also an admin-made consumer;"
-            + " delete one of them or rename it");
-      }
-      String holder = c.keySha256() == null ? null : adminHashes.get(c.keySha256());
-      if (holder != null) {
-        out.add("the key_sha256 of config consumer '" + c.name() + "' belongs to a key of admin-made consumer '"
-            + holder + "'");
-      }
-    }
-    return out;
+    return ConsumerRules.seedConflicts(fromConfig, admin::containsKey, adminHashes::get);
   }
 
   private static ConsumerStoreException takenBy(StoredConsumer c, Outcome t) {
@@ -606,23 +546,9 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
     return new ConsumerStoreException(Reason.CONFLICT, "key '" + keyId + "' is already held by another consumer");
   }
 
-  private static ConsumerStoreException notFound(String name) {
-    return new ConsumerStoreException(Reason.NOT_FOUND, "no consumer named '" + name + "'");
-  }
-
-  private static ConsumerStoreException readOnly(String name) {
-    return new ConsumerStoreException(Reason.READ_ONLY,
-        "consumer '" + name + "' is declared in the config file; change it there (a reload applies it)");
-  }
-
   @Override
   public void close() {
-    closed = true;
-    redis.runOnContext(v -> {
-      redis.vertx().cancelTimer(resyncTimer);
-      if (subscriber != null) {
-        subscriber.close();
-      }
-    });
+    events.close();
+    redis.runOnContext(v -> redis.vertx().cancelTimer(resyncTimer));
   }
 }

@@ -2,9 +2,9 @@ package dev.palisade.gateway.keypool;
 
 import dev.palisade.gateway.state.LuaScript;
 import dev.palisade.gateway.state.RedisLink;
+import dev.palisade.gateway.state.RedisSubscription;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
@@ -55,17 +55,16 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
   private final AtomicLong versions = new AtomicLong();
   private final ConcurrentHashMap<String, Entry> mirror = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, KeyState> pending = new ConcurrentHashMap<>();
+  private final RedisSubscription events;
   private long resyncTimer = -1;
-  // Touched only on the link's event loop.
-  private RedisConnection subscriber;
-  private boolean subscribing;
-  private volatile boolean closed;
 
   public RedisKeyStateStore(RedisLink redis, String prefix, Clock clock, Duration resyncInterval) {
     this.redis = redis;
     this.prefix = prefix;
     this.channel = prefix + "keystate-events";
     this.clock = clock;
+    // Messages sent before the subscription took effect would otherwise be missed: re-read.
+    this.events = new RedisSubscription(redis, channel, this::onMessage, this::resync);
     redis.onHealthChange(up -> {
       if (up) {
         redis.runOnContext(v -> recover());
@@ -74,11 +73,11 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
     redis.runOnContext(v -> {
       resyncTimer = redis.vertx().setPeriodic(resyncInterval.toMillis(), id -> {
         if (redis.isUp()) {
-          subscribe();
+          events.ensure();
           resync();
         }
       });
-      subscribe();
+      events.ensure();
       resync();
     });
   }
@@ -176,42 +175,14 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
     }
     Future.join(writes).onComplete(ar -> {
       LOG.info(() -> "key state: resynchronising with " + redis.where());
-      subscribe();
+      events.ensure();
       resync();
     });
   }
 
-  private void subscribe() {
-    if (closed || subscriber != null || subscribing) {
-      return;
-    }
-    subscribing = true;
-    redis.connectSubscriber().compose(c -> {
-      c.handler(this::onMessage);
-      c.endHandler(v -> lost(c));
-      c.exceptionHandler(e -> lost(c));
-      return c.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).map(c);
-    }).onComplete(ar -> {
-      subscribing = false;
-      if (ar.succeeded()) {
-        subscriber = ar.result();
-        resync(); // messages sent before the subscription took effect would otherwise be missed
-      }
-    });
-  }
-
-  private void lost(RedisConnection c) {
-    if (subscriber == c) {
-      subscriber = null;
-    }
-  }
-
-  private void onMessage(Response message) {
-    // RESP3 push or RESP2 array: ["message", channel, payload]
-    if (message == null || message.size() != 3 || !"message".equals(message.get(0).toString())) {
-      return;
-    }
-    String[] parts = message.get(2).toString().split("\n", 3);
+  private void onMessage(String payload) {
+    // replica \n name \n encoded state ('' for healthy); our own changes are in the mirror already
+    String[] parts = payload.split("\n", 3);
     if (parts.length != 3 || parts[0].equals(replica)) {
       return;
     }
@@ -231,12 +202,7 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    redis.runOnContext(v -> {
-      redis.vertx().cancelTimer(resyncTimer);
-      if (subscriber != null) {
-        subscriber.close();
-      }
-    });
+    events.close();
+    redis.runOnContext(v -> redis.vertx().cancelTimer(resyncTimer));
   }
 }
