@@ -57,6 +57,11 @@ final class ConsumerRules {
     return Future.succeededFuture(after);
   }
 
+  /** Names the key by its id only: neither its hash nor the other consumer is told. */
+  static String keyHeld(String keyId) {
+    return "key '" + keyId + "' is already held by another consumer";
+  }
+
   static ConsumerStoreException alreadyExists(String name) {
     return new ConsumerStoreException(Reason.CONFLICT, "consumer '" + name + "' already exists");
   }

@@ -165,7 +165,7 @@ public final class InMemoryConsumerStore implements ConsumerStore {
     for (ConsumerKey k : c.keys()) {
       StoredConsumer holder = s.byHash().get(k.sha256());
       if (holder != null && !holder.name().equals(self)) {
-        return Optional.of("key '" + k.id() + "' is already held by another consumer");
+        return Optional.of(ConsumerRules.keyHeld(k.id()));
       }
     }
     return Optional.empty();

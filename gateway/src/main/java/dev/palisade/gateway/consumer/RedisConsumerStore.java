@@ -113,14 +113,12 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   private Set<String> shadowed = Set.of();
   private volatile ConsumerView view = ConsumerView.EMPTY;
   private final RedisSubscription events;
-  private long resyncTimer = -1;
 
   public RedisConsumerStore(RedisLink redis, String prefix, Duration resyncInterval) {
     this.redis = redis;
     this.base = prefix + "{consumers}:";
     this.channel = prefix + "consumer-events";
-    // Messages sent before the subscription took effect would otherwise be missed: re-read.
-    this.events = new RedisSubscription(redis, channel, this::onMessage, this::resync);
+    this.events = new RedisSubscription(redis, channel, this::onMessage, this::resync, resyncInterval);
     redis.onHealthChange(up -> {
       if (up) {
         redis.runOnContext(v -> {
@@ -128,15 +126,6 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
           resync();
         });
       }
-    });
-    redis.runOnContext(v -> {
-      resyncTimer = redis.vertx().setPeriodic(resyncInterval.toMillis(), id -> {
-        if (redis.isUp()) {
-          events.ensure();
-          resync();
-        }
-      });
-      events.ensure();
     });
   }
 
@@ -525,7 +514,7 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
       for (ConsumerKey k : c.keys()) {
         for (StoredConsumer holder : config.values()) {
           if (holder.keys().stream().anyMatch(h -> h.sha256().equals(k.sha256()))) {
-            return Optional.of("key '" + k.id() + "' is already held by another consumer");
+            return Optional.of(ConsumerRules.keyHeld(k.id()));
           }
         }
       }
@@ -543,12 +532,11 @@ public final class RedisConsumerStore implements ConsumerStore, AutoCloseable {
   private static ConsumerStoreException takenBy(StoredConsumer c, Outcome t) {
     String keyId = c.keys().stream().filter(k -> k.sha256().equals(t.keySha256())).map(ConsumerKey::id)
         .findFirst().orElse("?");
-    return new ConsumerStoreException(Reason.CONFLICT, "key '" + keyId + "' is already held by another consumer");
+    return new ConsumerStoreException(Reason.CONFLICT, ConsumerRules.keyHeld(keyId));
   }
 
   @Override
   public void close() {
     events.close();
-    redis.runOnContext(v -> redis.vertx().cancelTimer(resyncTimer));
   }
 }

@@ -56,30 +56,19 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
   private final ConcurrentHashMap<String, Entry> mirror = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, KeyState> pending = new ConcurrentHashMap<>();
   private final RedisSubscription events;
-  private long resyncTimer = -1;
 
   public RedisKeyStateStore(RedisLink redis, String prefix, Clock clock, Duration resyncInterval) {
     this.redis = redis;
     this.prefix = prefix;
     this.channel = prefix + "keystate-events";
     this.clock = clock;
-    // Messages sent before the subscription took effect would otherwise be missed: re-read.
-    this.events = new RedisSubscription(redis, channel, this::onMessage, this::resync);
+    this.events = new RedisSubscription(redis, channel, this::onMessage, this::resync, resyncInterval);
     redis.onHealthChange(up -> {
       if (up) {
         redis.runOnContext(v -> recover());
       }
     });
-    redis.runOnContext(v -> {
-      resyncTimer = redis.vertx().setPeriodic(resyncInterval.toMillis(), id -> {
-        if (redis.isUp()) {
-          events.ensure();
-          resync();
-        }
-      });
-      events.ensure();
-      resync();
-    });
+    redis.runOnContext(v -> resync());
   }
 
   @Override
@@ -203,6 +192,5 @@ public final class RedisKeyStateStore implements KeyStateStore, AutoCloseable {
   @Override
   public void close() {
     events.close();
-    redis.runOnContext(v -> redis.vertx().cancelTimer(resyncTimer));
   }
 }

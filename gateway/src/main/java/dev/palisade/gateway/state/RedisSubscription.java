@@ -4,35 +4,49 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
  * One Redis channel a store listens to, on its own connection of a {@link RedisLink} (a
- * subscribed connection takes no other commands).
+ * subscribed connection takes no other commands), and the periodic re-read that makes up for
+ * the messages a subscriber can miss.
  *
- * <p>A lost connection is only forgotten here: the owner calls {@link #ensure} again when Redis
- * comes back and on its periodic resync, which opens a new one. {@code onSubscribed} runs each
- * time a subscription takes effect, because messages published before that moment were not
- * received and the owner must re-read what they would have told it. Each message's payload
- * (the third element of a RESP2 array or RESP3 push {@code ["message", channel, payload]}) goes
- * to {@code onPayload}; the owner parses it and decides which to ignore.
+ * <p>{@code resync} (the owner's full re-read) runs each time a subscription takes effect,
+ * because messages published before that moment were not received, and every {@code
+ * resyncInterval} while Redis is up (a reconnect, a slow subscriber), after re-subscribing if
+ * the connection was lost. The owner also calls {@link #ensure} when Redis comes back. Each
+ * message's payload (the third element of a RESP2 array or RESP3 push {@code ["message",
+ * channel, payload]}) goes to {@code onPayload}; the owner parses it and decides which to ignore.
  */
 public final class RedisSubscription implements AutoCloseable {
 
   private final RedisLink redis;
   private final String channel;
   private final Consumer<String> onPayload;
-  private final Runnable onSubscribed;
+  private final Runnable resync;
   // Touched only on the link's event loop.
+  private long resyncTimer = -1;
   private RedisConnection subscriber;
   private boolean subscribing;
   private volatile boolean closed;
 
-  public RedisSubscription(RedisLink redis, String channel, Consumer<String> onPayload, Runnable onSubscribed) {
+  /** Starts at once: the first subscription is asked for on the link's context. */
+  public RedisSubscription(RedisLink redis, String channel, Consumer<String> onPayload, Runnable resync,
+      Duration resyncInterval) {
     this.redis = redis;
     this.channel = channel;
     this.onPayload = onPayload;
-    this.onSubscribed = onSubscribed;
+    this.resync = resync;
+    redis.runOnContext(v -> {
+      resyncTimer = redis.vertx().setPeriodic(resyncInterval.toMillis(), id -> {
+        if (redis.isUp()) {
+          ensure();
+          resync.run();
+        }
+      });
+      ensure();
+    });
   }
 
   /** Subscribes unless subscribed, subscribing or closed; call on the link's context. */
@@ -54,7 +68,7 @@ public final class RedisSubscription implements AutoCloseable {
           return;
         }
         subscriber = ar.result();
-        onSubscribed.run();
+        resync.run();
       }
     });
   }
@@ -73,11 +87,12 @@ public final class RedisSubscription implements AutoCloseable {
     onPayload.accept(message.get(2).toString());
   }
 
-  /** Stops listening; safe from any thread. */
+  /** Stops listening and re-reading; safe from any thread. */
   @Override
   public void close() {
     closed = true;
     redis.runOnContext(v -> {
+      redis.vertx().cancelTimer(resyncTimer);
       if (subscriber != null) {
         subscriber.close();
       }
