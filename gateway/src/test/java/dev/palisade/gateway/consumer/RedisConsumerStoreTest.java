@@ -1,13 +1,12 @@
 package dev.palisade.gateway.consumer;
 
+import static dev.palisade.gateway.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.palisade.gateway.config.ConsumerConfig;
-import dev.palisade.gateway.config.StateConfig;
-import dev.palisade.gateway.config.StateConfig.OnUnavailable;
 import dev.palisade.gateway.consumer.ConsumerStoreException.Reason;
 import dev.palisade.gateway.quota.Limits;
 import dev.palisade.gateway.routing.ModelPattern;
@@ -15,7 +14,6 @@ import dev.palisade.gateway.state.RedisLink;
 import dev.palisade.gateway.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,9 +51,7 @@ class RedisConsumerStoreTest {
 
   /** One replica: its own connection, its own view. */
   RedisConsumerStore replica(Duration resync) throws Exception {
-    StateConfig config = new StateConfig(
-        Optional.of(URI.create(redis.url())), Optional.empty(), "t:", OnUnavailable.FAIL_CLOSED);
-    RedisLink link = RedisLink.open(vertx, config, Duration.ofMillis(1000), Duration.ofMillis(100));
+    RedisLink link = redis.link(vertx, Duration.ofMillis(1000));
     open.add(link);
     RedisConsumerStore store = new RedisConsumerStore(link, "t:", resync);
     open.add(store);
@@ -79,15 +74,6 @@ class RedisConsumerStoreTest {
     return c.withKeys(keys);
   }
 
-  static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 5 s: " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
 
   static Reason reasonOf(Future<?> f) {
     Throwable t = assertThrowsOn(f);

@@ -1,23 +1,18 @@
 package dev.palisade.gateway.keypool;
 
+import static dev.palisade.gateway.testing.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.palisade.gateway.config.StateConfig;
-import dev.palisade.gateway.config.StateConfig.OnUnavailable;
 import dev.palisade.gateway.state.RedisLink;
 import dev.palisade.gateway.testing.TestRedis;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,24 +43,13 @@ class RedisKeyStateStoreTest {
 
   /** One replica: its own connection, its own mirror. */
   RedisKeyStateStore replica(Duration resync) {
-    StateConfig config = new StateConfig(
-        Optional.of(URI.create(redis.url())), Optional.empty(), "t:", OnUnavailable.FAIL_CLOSED);
-    RedisLink link = RedisLink.open(vertx, config, Duration.ofMillis(1500), Duration.ofMillis(100));
+    RedisLink link = redis.link(vertx, Duration.ofMillis(1500));
     open.add(link);
     RedisKeyStateStore store = new RedisKeyStateStore(link, "t:", Clock.systemUTC(), resync);
     open.add(store);
     return store;
   }
 
-  static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 5 s: " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
 
   @Test
   void aBlockAndItsRestoreReachEveryReplica() throws Exception {

@@ -1,5 +1,6 @@
 package dev.palisade.gateway.state;
 
+import static dev.palisade.gateway.testing.Eventually.eventually;
 import static dev.palisade.gateway.testing.GatewayHarness.HASH_A;
 import static dev.palisade.gateway.testing.GatewayHarness.HASH_B;
 import static dev.palisade.gateway.testing.GatewayHarness.KEY_A;
@@ -33,7 +34,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,15 +123,6 @@ class SharedStateIT {
     return "{\"model\":\"m\",\"max_tokens\":" + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
   }
 
-  static void eventually(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within.toSeconds() + " s: " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   KeyStatus status(int replica, String keyId) {
     return gateways.get(replica).runtime().keyPool("main").status(keyId);

@@ -1,5 +1,9 @@
 package dev.palisade.gateway.testing;
 
+import dev.palisade.gateway.config.StateConfig;
+import dev.palisade.gateway.config.StateConfig.OnUnavailable;
+import dev.palisade.gateway.state.RedisLink;
+import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,12 +12,15 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -33,6 +40,16 @@ public final class TestRedis implements AutoCloseable {
     this.binary = binary;
     this.dir = dir;
     this.port = port;
+  }
+
+  /**
+   * A connection as a replica's store would open it ({@code key_prefix} "t:", fail_closed), with a
+   * short health-check interval so tests see Redis come back quickly.
+   */
+  public RedisLink link(Vertx vertx, Duration timeout) {
+    StateConfig config = new StateConfig(
+        Optional.of(URI.create(url())), Optional.empty(), "t:", OnUnavailable.FAIL_CLOSED);
+    return RedisLink.open(vertx, config, timeout, Duration.ofMillis(100));
   }
 
   public static TestRedis start() {
