@@ -44,7 +44,8 @@ rebuild=0
 wait_load=""
 profile=0
 # The same JVM options bin/scanner uses by default, so the figures are what users get.
-java_opts="-XX:+UseSerialGC -Xms32m -Xmx512m"
+java_opts="$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$root/bin/scanner")"
+[[ -n "$java_opts" ]] || { echo "bench: no default_java_opts line in $root/bin/scanner" >&2; exit 3; }
 alt_opts=""
 
 die() { echo "bench: $*" >&2; exit 3; }

@@ -12,7 +12,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 runs="${1:-10}"
 goal_ms=1500
 jar="$root/scanner/target/scanner.jar"
-java_opts=(-XX:+UseSerialGC -Xms32m -Xmx512m)   # as bin/scanner
+# bin/scanner's default JVM options, read from it so the figures are what users get.
+read -r -a java_opts <<<"$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$root/bin/scanner")"
+[[ ${#java_opts[@]} -gt 0 ]] || { echo "bench: no default_java_opts line in $root/bin/scanner" >&2; exit 3; }
 for tool in java tar gzip sha256sum python3; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 3; }
 done

@@ -24,6 +24,7 @@ import dev.palisade.scanner.layer.LayerResult;
 import dev.palisade.scanner.layer.LayerScanner;
 import dev.palisade.scanner.layer.LayerTimeline;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -160,11 +161,18 @@ public final class ImageScanner {
       return thread;
     });
     try {
-      List<Future<LayerResult>> futures = new ArrayList<>();
+      // Largest layers first: with fewer threads than layers, the biggest one started last would
+      // leave the other threads idle at the end (longest-processing-time-first scheduling).
+      List<Integer> order = new ArrayList<>();
       for (int i = 0; i < layers.size(); i++) {
-        int index = i;
-        Descriptor layer = layers.get(i);
-        futures.add(pool.submit(() -> {
+        order.add(i);
+      }
+      order.sort(Comparator.comparingLong((Integer i) -> layers.get(i).size()).reversed()
+          .thenComparingInt(i -> i));
+      List<Future<LayerResult>> futures = new ArrayList<>(Collections.nCopies(layers.size(), null));
+      for (int index : order) {
+        Descriptor layer = layers.get(index);
+        futures.set(index, pool.submit(() -> {
           events.accept(new ScanEvent(ScanEvent.Kind.LAYER_STARTED, platform, index, layers.size(), 0, layer.size(), layer.digest().toString()));
           LayerResult result = scanner.scan(source, layer, index, bytes ->
               events.accept(new ScanEvent(ScanEvent.Kind.LAYER_PROGRESS, platform, index, layers.size(), bytes, layer.size(), null)));

@@ -33,18 +33,28 @@ public final class AhoCorasick {
 
   private static final int OUTPUT_FLAG = 0x80000000;
 
+  /** Bytes the start filter tests at each position; patterns shorter than this disable it. */
+  static final int FILTER_LENGTH = 3;
+
+  /** Bits in the start filter: 32 KiB, small enough to stay in the L1 cache next to the input. */
+  private static final int FILTER_BITS = 1 << 18;
+
   private final int[] delta;
   private final int[] byteClass;
   private final int classes;
   private final int[][] outputsByState;
   private final int patternCount;
+  /** Hashed set of every pattern's first FILTER_LENGTH bytes, all case variants; null if disabled. */
+  private final long[] startFilter;
 
-  private AhoCorasick(int[] delta, int[] byteClass, int classes, int[][] outputsByState, int patternCount) {
+  private AhoCorasick(int[] delta, int[] byteClass, int classes, int[][] outputsByState, int patternCount,
+      long[] startFilter) {
     this.delta = delta;
     this.byteClass = byteClass;
     this.classes = classes;
     this.outputsByState = outputsByState;
     this.patternCount = patternCount;
+    this.startFilter = startFilter;
   }
 
   /** Builds an automaton; pattern ids are their positions in {@code patterns}. Empty patterns are rejected. */
@@ -128,7 +138,43 @@ public final class AhoCorasick {
         delta[s * classes + c] = t * classes | (outputs.get(t).length > 0 ? OUTPUT_FLAG : 0);
       }
     }
-    return new AhoCorasick(delta, byteClass, classes, outputs.toArray(new int[0][]), patterns.size());
+    return new AhoCorasick(delta, byteClass, classes, outputs.toArray(new int[0][]), patterns.size(),
+        startFilter(patterns, fold));
+  }
+
+  /**
+   * The start filter, or null when some pattern is shorter than {@link #FILTER_LENGTH} (its hits
+   * could begin in bytes the filter never looks at alone).
+   */
+  private static long[] startFilter(List<byte[]> patterns, int[] fold) {
+    for (byte[] p : patterns) {
+      if (p.length < FILTER_LENGTH) {
+        return null;
+      }
+    }
+    long[] filter = new long[FILTER_BITS / Long.SIZE];
+    for (byte[] p : patterns) {
+      for (int b0 : variants(p[0], fold)) {
+        for (int b1 : variants(p[1], fold)) {
+          for (int b2 : variants(p[2], fold)) {
+            int h = filterHash((byte) b0, (byte) b1, (byte) b2);
+            filter[h >>> 6] |= 1L << h;
+          }
+        }
+      }
+    }
+    return filter;
+  }
+
+  /** The bytes the automaton treats as equal to {@code b}: both cases of an ASCII letter. */
+  private static int[] variants(byte b, int[] fold) {
+    int folded = fold[b & 0xff];
+    return folded >= 'a' && folded <= 'z' ? new int[] {folded, folded - 32} : new int[] {folded};
+  }
+
+  /** Below {@link #FILTER_BITS} for any three bytes. */
+  private static int filterHash(byte b0, byte b1, byte b2) {
+    return ((b0 & 0xff) << 10) ^ ((b1 & 0xff) << 5) ^ (b2 & 0xff);
   }
 
   /** The state before any input. */
@@ -152,22 +198,74 @@ public final class AhoCorasick {
   /**
    * Feeds {@code buf[from, to)}, whose first byte is at absolute offset {@code base}, and returns
    * the state to pass to the next call.
+   *
+   * <p>While the automaton is at its root, no pattern is partly matched, so bytes can be skipped
+   * until a position whose first {@link #FILTER_LENGTH} bytes could start some pattern (a hashed
+   * bit set of every case variant of every pattern's first bytes). That test has no dependency
+   * from one position to the next, so it runs several times faster than the table walk, whose
+   * every step waits for the previous load; real layer bytes rarely pass it. From a candidate the
+   * table walk runs until the automaton is back at its root. The last bytes of a buffer, too few
+   * to test, always go through the walk, so matches across buffer boundaries are never lost.
    */
   public int scan(int state, byte[] buf, int from, int to, long base, HitSink sink) {
+    if (startFilter == null) {
+      return walk(state, buf, from, to, from, base, sink);
+    }
     final int[] d = delta;
     final int[] cls = byteClass;
+    final int lastStart = to - (FILTER_LENGTH - 1);
     int s = state;
-    for (int i = from; i < to; i++) {
+    int i = from;
+    while (i < to) {
+      if (s == 0) {
+        if (i >= lastStart) {
+          return walk(0, buf, i, to, from, base, sink);
+        }
+        i = nextCandidate(buf, i, lastStart);
+        if (i >= lastStart) {
+          continue; // the tail walk above takes the last bytes
+        }
+        // a candidate: fall through and step into the automaton from its root
+      }
       int t = d[s + cls[buf[i] & 0xff]];
       s = t & ~OUTPUT_FLAG;
+      i++;
       if (t < 0) {
-        long end = base + (i - from) + 1;
-        for (int id : outputsByState[s / classes]) {
-          sink.hit(id, end);
-        }
+        report(s, base + (i - from), sink);
       }
     }
     return s;
+  }
+  /** The first position in {@code [i, lastStart)} that passes the start filter, or lastStart. */
+  private int nextCandidate(byte[] buf, int i, int lastStart) {
+    final long[] f = startFilter;
+    for (; i < lastStart; i++) {
+      int h = filterHash(buf[i], buf[i + 1], buf[i + 2]);
+      if ((f[h >>> 6] & (1L << h)) != 0) {
+        return i;
+      }
+    }
+    return lastStart;
+  }
+
+  private int walk(int state, byte[] buf, int i, int to, int from, long base, HitSink sink) {
+    final int[] d = delta;
+    final int[] cls = byteClass;
+    int s = state;
+    for (; i < to; i++) {
+      int t = d[s + cls[buf[i] & 0xff]];
+      s = t & ~OUTPUT_FLAG;
+      if (t < 0) {
+        report(s, base + (i - from) + 1, sink);
+      }
+    }
+    return s;
+  }
+
+  private void report(int s, long end, HitSink sink) {
+    for (int id : outputsByState[s / classes]) {
+      sink.hit(id, end);
+    }
   }
 
   /** ASCII case folding: A-Z to a-z, every other byte unchanged. */
