@@ -242,4 +242,58 @@ class KubernetesManifestsTest {
     assertTrue(config.lifecycle().watchConfig());
     assertEquals("redis://redis:6379", config.state().redis().orElseThrow().toString());
   }
+
+  /** The manifests name the repository the release workflow pushes to, so pin-image.sh can pin it. */
+  @Test
+  void imageRepositoryIsTheOneTheReleaseWorkflowPushesTo() throws IOException {
+    String workflow = Files.readString(DIR.resolve("../../.github/workflows/release.yml").normalize());
+    java.util.regex.Matcher to = java.util.regex.Pattern.compile("--to \"([^\":$]+):").matcher(workflow);
+    assertTrue(to.find(), "release.yml has no --to \"REPO:TAG\"");
+    String image = deploymentImage();
+    assertEquals(to.group(1), image.substring(0, image.indexOf('@')), "deployment image repository");
+    assertTrue(workflow.contains("deploy/kubernetes/pin-image.sh"), "release.yml pins the manifests");
+  }
+
+  @Test
+  void pinImageWritesTheDigestAndRefusesTagsAndOtherRepositories() throws Exception {
+    String image = deploymentImage();
+    String repo = image.substring(0, image.indexOf('@'));
+    String digest = "sha256:" + "ab".repeat(32);
+    Path out = tmp.resolve("pinned");
+    Run ok = pin(repo + ":1.2.3@" + digest, out);
+    assertEquals(0, ok.exit(), ok.stderr());
+    String pinned = Files.readString(out.resolve("gateway-deployment.yaml"));
+    assertTrue(pinned.contains("image: " + repo + "@" + digest), pinned);
+    assertFalse(pinned.contains("sha256:" + "0".repeat(64)), "placeholder left in " + out);
+    try (Stream<Path> files = Files.list(out)) {
+      assertEquals(FILES.size(), files.count(), "every manifest is copied");
+    }
+    Run tag = pin(repo + ":1.2.3", tmp.resolve("tag"));
+    assertEquals(2, tag.exit());
+    assertTrue(tag.stderr().contains("is not REPO[:TAG]@sha256"), tag.stderr());
+    Run other = pin("ghcr.io/someone-else/gateway@" + digest, tmp.resolve("other"));
+    assertEquals(2, other.exit());
+    assertTrue(other.stderr().contains("found it 0 time(s)"), other.stderr());
+    Run zero = pin(repo + "@sha256:" + "0".repeat(64), tmp.resolve("zero"));
+    assertEquals(2, zero.exit());
+    assertTrue(zero.stderr().contains("placeholder digest"), zero.stderr());
+  }
+
+  private record Run(int exit, String stderr) {}
+
+  private static Run pin(String ref, Path out) throws Exception {
+    Process p = new ProcessBuilder("bash", DIR.resolve("pin-image.sh").toString(), ref, out.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "pin-image.sh did not finish");
+    return new Run(p.exitValue(), err);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String deploymentImage() {
+    Map<String, Object> deployment = BY_KIND_AND_NAME.get("Deployment/palisade-gateway");
+    assertNotNull(deployment, "Deployment/palisade-gateway");
+    Map<String, Object> pod = map(map(map(deployment, "spec"), "template"), "spec");
+    return (String) list(pod, "containers").get(0).get("image");
+  }
 }
