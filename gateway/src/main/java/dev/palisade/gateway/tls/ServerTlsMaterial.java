@@ -140,12 +140,19 @@ public final class ServerTlsMaterial {
           .setKeyValue(Buffer.buffer(keyPem)).getKeyManagerFactory(vertx);
       key = privateKey(kmf, leaf.getPublicKey().getAlgorithm());
     } catch (Exception e) {
+      // The JDK key store refuses a key whose type is not the certificate's (an RSA key for an EC
+      // certificate): that is a mismatched pair, not an unreadable key. Other messages are not
+      // echoed, as a parser's message could quote what it read.
+      if (String.valueOf(e.getMessage()).contains("does not match algorithm")) {
+        throw new InvalidMaterialException(tls.keyFile() + ": the key is not the key of the certificate in "
+            + tls.certFile() + " (the certificate's key type is " + leaf.getPublicKey().getAlgorithm() + ")");
+      }
       throw new InvalidMaterialException(tls.keyFile() + ": not a usable PEM private key ("
           + e.getClass().getSimpleName() + ")");
     }
     if (key == null || !key.getAlgorithm().equals(leaf.getPublicKey().getAlgorithm())) {
       throw new InvalidMaterialException(tls.keyFile() + ": the key is not the key of the certificate in "
-          + tls.certFile() + " (key type differs: certificate has " + leaf.getPublicKey().getAlgorithm() + ")");
+          + tls.certFile() + " (the certificate's key type is " + leaf.getPublicKey().getAlgorithm() + ")");
     }
     String algorithm = switch (key.getAlgorithm()) {
       case "EC" -> "SHA256withECDSA";
