@@ -95,6 +95,10 @@ public final class CertificateReloader {
       next = ServerTlsMaterial.load(serving.source(), clock.instant(), server.vertx());
     } catch (ServerTlsMaterial.InvalidMaterialException | PemFiles.PemException e) {
       return refused(trigger, serving, e.getMessage());
+    } catch (RuntimeException e) {
+      // Never leave a reload unanswered; the message is not echoed (it could quote file content).
+      return refused(trigger, serving, serving.source().certFile() + ", " + serving.source().keyFile()
+          + ": unexpected " + e.getClass().getSimpleName() + " while checking the files");
     }
     try {
       server.updateTls(next).await(30, TimeUnit.SECONDS);

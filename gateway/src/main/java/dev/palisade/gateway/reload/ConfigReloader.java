@@ -67,9 +67,11 @@ public final class ConfigReloader {
     thread.execute(() -> {
       ReloadResult config = reloadNow(trigger);
       // The certificate watch handles file changes on its own; an explicit reload does both, so
-      // an operator can force a certificate reload without waiting for the watch (or without one).
-      ReloadResult result = certificates == null || config.outcome() == ReloadResult.Outcome.REFUSED
-          || trigger.equals(ConfigWatcher.TRIGGER) ? config : config.withTls(certificates.reloadNow(trigger));
+      // an operator can force a certificate reload without waiting for the watch (or without
+      // one). The certificate files do not depend on the config, so a refused config does not
+      // hold them back.
+      ReloadResult result = certificates == null || trigger.equals(ConfigWatcher.TRIGGER)
+          ? config : config.withTls(certificates.reloadNow(trigger));
       if (caller != null) {
         caller.runOnContext(v -> done.complete(result));
       } else {

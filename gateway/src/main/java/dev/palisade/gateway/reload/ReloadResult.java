@@ -6,7 +6,7 @@ import java.util.List;
  * The outcome of one reload.
  *
  * @param tls the certificate reload done with it (an admin reload also reloads the TLS files);
- *     null when the gateway has no {@code server.tls} or the config was refused
+ *     null when the gateway has no {@code server.tls}, or for a reload by the config watch
  *
  * @param restartRequired settings that changed but only take effect after a restart (the running
  *     gateway keeps the old values for them), e.g. {@code server.port}
