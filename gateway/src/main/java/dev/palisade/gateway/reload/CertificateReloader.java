@@ -107,8 +107,10 @@ public final class CertificateReloader {
       return refused(trigger, serving, "the TLS listener did not take the new files: " + e.getClass().getSimpleName());
     }
     reloads.inc("ok");
+    boolean sameLeaf = next.leaf().equals(serving.leaf());
     LOG.info(() -> "TLS certificate reloaded (" + trigger + "): now serving " + next.describe()
-        + " (was serial " + serving.leaf().getSerialNumber().toString(16) + ")");
+        + (sameLeaf ? " (same certificate; the key or client CA file changed)"
+            : " (was serial " + serving.leaf().getSerialNumber().toString(16) + ")"));
     return result(TlsReloadResult.Outcome.APPLIED, next, null);
   }
 
