@@ -18,6 +18,7 @@ import dev.palisade.gateway.provider.Json;
 import dev.palisade.gateway.quota.Limits;
 import dev.palisade.gateway.reload.ConfigReloader;
 import dev.palisade.gateway.reload.ReloadResult;
+import dev.palisade.gateway.reload.TlsReloadResult;
 import dev.palisade.gateway.routing.ModelPattern;
 import dev.palisade.gateway.server.GatewayRuntime;
 import io.vertx.core.Future;
@@ -445,10 +446,19 @@ public final class AdminServer implements AutoCloseable {
       if (r.error() != null) {
         out.put("error", r.error());
       }
-      Answer answer = r.outcome() == ReloadResult.Outcome.REFUSED
+      boolean tlsRefused = r.tls() != null && r.tls().outcome() == TlsReloadResult.Outcome.REFUSED;
+      if (r.tls() != null) {
+        ObjectNode tls = out.putObject("tls").put("result", r.tls().outcome().name().toLowerCase(Locale.ROOT))
+            .put("serial", r.tls().serial()).put("not_after", r.tls().notAfter().toString());
+        if (r.tls().error() != null) {
+          tls.put("error", r.tls().error());
+        }
+      }
+      Answer answer = r.outcome() == ReloadResult.Outcome.REFUSED || tlsRefused
           ? new Answer(422, out) : ok(200, out);
-      return record(actor, "config.reload", "config", r.outcome() == ReloadResult.Outcome.REFUSED ? "error" : "ok",
-          r.outcome() == ReloadResult.Outcome.REFUSED ? "config_refused" : null, describe(r))
+      return record(actor, "config.reload", "config",
+          r.outcome() == ReloadResult.Outcome.REFUSED || tlsRefused ? "error" : "ok",
+          r.outcome() == ReloadResult.Outcome.REFUSED ? "config_refused" : tlsRefused ? "tls_refused" : null, describe(r))
           .map(v -> answer);
     });
   }
@@ -458,7 +468,8 @@ public final class AdminServer implements AutoCloseable {
     return r.outcome().name().toLowerCase(Locale.ROOT)
         + (r.contentSha256() == null ? "" : " sha256=" + r.contentSha256())
         + (r.restartRequired().isEmpty() ? "" : " restart_required=" + r.restartRequired())
-        + (r.error() == null ? "" : " error=" + r.error());
+        + (r.error() == null ? "" : " error=" + r.error())
+        + (r.tls() == null ? "" : " tls=" + r.tls().describe());
   }
 
   // ------------------------------------------------------------------ audit

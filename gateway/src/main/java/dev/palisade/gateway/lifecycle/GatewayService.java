@@ -10,10 +10,13 @@ import dev.palisade.gateway.config.AdminConfig.AdminToken;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.consumer.ConsumerStore;
 import dev.palisade.gateway.metrics.GatewayMetrics;
+import dev.palisade.gateway.reload.CertificateReloader;
+import dev.palisade.gateway.reload.CertificateWatcher;
 import dev.palisade.gateway.reload.ConfigReloader;
 import dev.palisade.gateway.reload.ConfigSource;
 import dev.palisade.gateway.reload.ConfigWatcher;
 import dev.palisade.gateway.reload.ReloadResult;
+import dev.palisade.gateway.reload.TlsReloadResult;
 import dev.palisade.gateway.server.DrainReport;
 import dev.palisade.gateway.server.GatewayRuntime;
 import dev.palisade.gateway.server.GatewayServer;
@@ -36,9 +39,14 @@ public final class GatewayService implements AutoCloseable {
   private final ConfigWatcher watcher;
   private final AdminServer admin;
   private final StateStores stores;
+  /** Certificate hot reload; both null without server.tls, the watcher also without watch_config. */
+  private final CertificateReloader certificates;
+  private final CertificateWatcher certificateWatcher;
 
-  private GatewayService(
-      GatewayServer server, ConfigReloader reloader, ConfigWatcher watcher, AdminServer admin, StateStores stores) {
+  private GatewayService(GatewayServer server, ConfigReloader reloader, ConfigWatcher watcher, AdminServer admin,
+      StateStores stores, CertificateReloader certificates, CertificateWatcher certificateWatcher) {
+    this.certificates = certificates;
+    this.certificateWatcher = certificateWatcher;
     this.server = server;
     this.reloader = reloader;
     this.watcher = watcher;
@@ -84,7 +92,9 @@ public final class GatewayService implements AutoCloseable {
       throw e;
     }
     try {
-      ConfigReloader reloader = new ConfigReloader(server, source, sha);
+      CertificateReloader certificates = server.tls() == null ? null
+          : new CertificateReloader(server, metrics, clock);
+      ConfigReloader reloader = new ConfigReloader(server, source, sha, certificates);
       AdminServer admin = null;
       AuditLog audit = null;
       if (config.admin() != null) {
@@ -112,7 +122,19 @@ public final class GatewayService implements AutoCloseable {
               }
             });
       }
-      return new GatewayService(server, reloader, watcher, admin, stores);
+      CertificateWatcher certificateWatcher = null;
+      if (certificates != null && config.lifecycle().watchConfig()) {
+        AdminServer auditor = admin;
+        certificateWatcher = new CertificateWatcher(server.vertx(), certificates,
+            config.lifecycle().pollInterval(), config.lifecycle().debounce(), r -> {
+              if (auditor != null && r.outcome() != TlsReloadResult.Outcome.UNCHANGED) {
+                boolean refused = r.outcome() == TlsReloadResult.Outcome.REFUSED;
+                auditor.record("certificate-watch", "tls.reload", "server.tls", refused ? "error" : "ok",
+                    refused ? "tls_refused" : null, r.describe());
+              }
+            });
+      }
+      return new GatewayService(server, reloader, watcher, admin, stores, certificates, certificateWatcher);
     } catch (RuntimeException e) {
       server.close();
       stores.close();
@@ -139,6 +161,7 @@ public final class GatewayService implements AutoCloseable {
    * java.util.logging may already be closed: the caller reports the result.
    */
   public DrainReport shutdown() {
+    stopCertificateReload();
     if (watcher != null) {
       watcher.close();
     }
@@ -152,6 +175,20 @@ public final class GatewayService implements AutoCloseable {
     return report;
   }
 
+  /** The certificate reloader, or null when the gateway has no server.tls. */
+  public CertificateReloader certificates() {
+    return certificates;
+  }
+
+  private void stopCertificateReload() {
+    if (certificateWatcher != null) {
+      certificateWatcher.close();
+    }
+    if (certificates != null) {
+      certificates.close();
+    }
+  }
+
   public java.time.Duration drainTimeout() {
     return server.runtime().config().lifecycle().drainTimeout();
   }
@@ -159,6 +196,7 @@ public final class GatewayService implements AutoCloseable {
   /** Immediate stop, for tests and failed starts. */
   @Override
   public void close() {
+    stopCertificateReload();
     if (watcher != null) {
       watcher.close();
     }

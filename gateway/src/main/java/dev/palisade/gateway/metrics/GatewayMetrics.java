@@ -46,6 +46,9 @@ public final class GatewayMetrics {
   public final Counter configReloads =
       add(new Counter("gateway_config_reloads_total", "Config reloads, by result (applied, unchanged, refused).",
           List.of("result")));
+  public final Counter tlsReloads =
+      add(new Counter("gateway_tls_reloads_total", "Certificate reloads after the TLS files changed, by result (ok, refused).",
+          List.of("result")));
 
   /** Registers a gauge; one registered again under the same name (after a reload) replaces it. */
   public Gauge gauge(String name, String help, List<String> labels, Gauge.Sampler sampler) {

@@ -33,6 +33,8 @@ public final class ConfigReloader {
   /** What the process started with: restart-only settings are compared against it, every time. */
   private final GatewayConfig started;
   private String appliedSha256;
+  /** Reloads the TLS files along with an admin-triggered reload; null without server.tls. */
+  private final CertificateReloader certificates;
   private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "gateway-config-reload");
     t.setDaemon(true);
@@ -41,6 +43,13 @@ public final class ConfigReloader {
 
   /** {@code startedSha256}: the content hash of the file the gateway started with. */
   public ConfigReloader(GatewayServer server, ConfigSource source, String startedSha256) {
+    this(server, source, startedSha256, null);
+  }
+
+  /** {@code certificates}: also reloaded by {@link #reload}, except when the trigger is the config watch. */
+  public ConfigReloader(GatewayServer server, ConfigSource source, String startedSha256,
+      CertificateReloader certificates) {
+    this.certificates = certificates;
     this.server = server;
     this.source = source;
     this.started = server.runtime().config();
@@ -56,7 +65,13 @@ public final class ConfigReloader {
     Context caller = Vertx.currentContext();
     Promise<ReloadResult> done = Promise.promise();
     thread.execute(() -> {
-      ReloadResult result = reloadNow(trigger);
+      ReloadResult config = reloadNow(trigger);
+      // The certificate watch handles file changes on its own; an explicit reload does both, so
+      // an operator can force a certificate reload without waiting for the watch (or without
+      // one). The certificate files do not depend on the config, so a refused config does not
+      // hold them back.
+      ReloadResult result = certificates == null || trigger.equals(ConfigWatcher.TRIGGER)
+          ? config : config.withTls(certificates.reloadNow(trigger));
       if (caller != null) {
         caller.runOnContext(v -> done.complete(result));
       } else {

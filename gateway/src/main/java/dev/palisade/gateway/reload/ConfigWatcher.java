@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 public final class ConfigWatcher implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger("dev.palisade.gateway.reload");
+  static final String TRIGGER = "file change";
 
   private final Vertx vertx;
   private final Path file;
@@ -64,7 +65,7 @@ public final class ConfigWatcher implements AutoCloseable {
       boolean settled = now - seenSinceNanos >= debounce.toNanos();
       // A refused content is not retried until the file changes again (seen stays on it).
       if (settled && !sha.equals(reloader.appliedSha256()) && !sha.equals(lastRefused)) {
-        reloader.reload("file change").onComplete(r -> {
+        reloader.reload(TRIGGER).onComplete(r -> {
           if (r.succeeded()) {
             if (r.result().outcome() == ReloadResult.Outcome.REFUSED) {
               lastRefused = sha;

@@ -4,6 +4,7 @@ import dev.palisade.gateway.ExitCode;
 import dev.palisade.gateway.GatewayException;
 import dev.palisade.gateway.config.GatewayConfig;
 import dev.palisade.gateway.stream.TokenEstimator;
+import dev.palisade.gateway.tls.ServerTlsMaterial;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,12 +29,15 @@ public final class GatewayServer implements AutoCloseable {
   private final int port;
   private KeyProber prober;
   private boolean closed;
+  /** What new TLS handshakes get; null for plain HTTP. Replaced by {@link #updateTls}. */
+  private volatile ServerTlsMaterial tls;
 
-  private GatewayServer(Vertx vertx, LiveRuntime live, List<GatewayVerticle> instances, int port) {
+  private GatewayServer(Vertx vertx, LiveRuntime live, List<GatewayVerticle> instances, int port, ServerTlsMaterial tls) {
     this.vertx = vertx;
     this.live = live;
     this.instances = instances;
     this.port = port;
+    this.tls = tls;
   }
 
   public static GatewayServer start(GatewayRuntime runtime) {
@@ -41,17 +45,28 @@ public final class GatewayServer implements AutoCloseable {
     TokenEstimator.warmUp();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(false));
     LiveRuntime live = new LiveRuntime(runtime);
+    ServerTlsMaterial tls = null;
+    if (runtime.config.server().tls() != null) {
+      try {
+        // Checked as a rotation is checked: an expired or mismatched pair stops the start.
+        tls = ServerTlsMaterial.load(runtime.config.server().tls(), runtime.clock.instant(), vertx);
+      } catch (ServerTlsMaterial.InvalidMaterialException e) {
+        vertx.close();
+        throw new GatewayException(ExitCode.CONFIG, "server.tls: " + e.getMessage());
+      }
+    }
+    ServerTlsMaterial firstTls = tls;
     try {
       // One deployment of N instances on one port: Vert.x shares the listening socket among
       // them (and, for port 0, the one random port) and spreads connections over the loops.
       List<GatewayVerticle> instances = new CopyOnWriteArrayList<>();
       vertx.deployVerticle(() -> {
-            GatewayVerticle v = new GatewayVerticle(live, runtime.config.server().port());
+            GatewayVerticle v = new GatewayVerticle(live, runtime.config.server().port(), firstTls);
             instances.add(v);
             return v;
           }, new DeploymentOptions().setInstances(loops)).await(30, TimeUnit.SECONDS);
       int port = instances.get(0).actualPort();
-      GatewayServer server = new GatewayServer(vertx, live, instances, port);
+      GatewayServer server = new GatewayServer(vertx, live, instances, port, firstTls);
       server.startProber(runtime);
       runtime.authenticator.warmUp();
       live.ready(true);
@@ -83,6 +98,27 @@ public final class GatewayServer implements AutoCloseable {
 
   public boolean ready() {
     return live.ready();
+  }
+
+  /** The TLS material new handshakes get; null when the gateway speaks plain HTTP. */
+  public ServerTlsMaterial tls() {
+    return tls;
+  }
+
+  /**
+   * Serves {@code next} to new TLS handshakes on every event loop; connections already open keep
+   * the certificate they were made with. Fails, with the old material still served, if Vert.x
+   * refuses it.
+   */
+  public synchronized Future<Void> updateTls(ServerTlsMaterial next) {
+    if (tls == null) {
+      return Future.failedFuture(new IllegalStateException("the gateway was started without server.tls"));
+    }
+    io.vertx.core.net.ServerSSLOptions options = next.options();
+    return Future.all(instances.stream().map(v -> v.updateTls(options)).toList()).map(v -> {
+      tls = next;
+      return null;
+    });
   }
 
   /**

@@ -42,14 +42,27 @@ final class GatewayVerticle extends VerticleBase {
 
   private final LiveRuntime live;
   private final int port;
+  /** The checked TLS material the listener starts with; null for plain HTTP. */
+  private final dev.palisade.gateway.tls.ServerTlsMaterial tls;
   private HttpServer server;
   private HttpClient client;
   /** Exchanges not yet finished; touched only on this verticle's event loop. */
   private final Set<ProxyExchange> inFlight = new HashSet<>();
 
-  GatewayVerticle(LiveRuntime live, int port) {
+  GatewayVerticle(LiveRuntime live, int port, dev.palisade.gateway.tls.ServerTlsMaterial tls) {
     this.live = live;
     this.port = port;
+    this.tls = tls;
+  }
+
+  /**
+   * New handshakes get {@code options}; connections already open keep theirs. In Vert.x 5.0 the
+   * instances sharing the port delegate this to the one that bound it, whose SSL context every
+   * instance reads per accepted connection; {@code force} rebuilds it even if the options look
+   * equal to the cached ones.
+   */
+  Future<Boolean> updateTls(io.vertx.core.net.ServerSSLOptions options) {
+    return server.updateSSLOptions(options, true);
   }
 
   int actualPort() {
@@ -97,8 +110,8 @@ final class GatewayVerticle extends VerticleBase {
             // No WebSockets here: keep their handlers out of every response's path.
             .setPerFrameWebSocketCompressionSupported(false)
             .setPerMessageWebSocketCompressionSupported(false);
-    if (runtime.config.server().tls() != null) {
-      TlsOptions.applyTo(options, runtime.config.server().tls());
+    if (tls != null) {
+      TlsOptions.applyTo(options, tls);
     }
     server = vertx.createHttpServer(options);
     // Failed TLS handshakes (no or untrusted client certificate, plain HTTP on the TLS port) are

@@ -43,7 +43,12 @@ public final class PemFiles {
   }
 
   public static List<X509Certificate> certificates(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
+    return certificates(file, read(file));
+  }
+
+  /** The certificates in {@code content}, read earlier from {@code file} (named in errors). */
+  public static List<X509Certificate> certificates(Path file, byte[] content) {
+    try (InputStream in = new java.io.ByteArrayInputStream(content)) {
       List<X509Certificate> out = new ArrayList<>();
       for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         out.add((X509Certificate) c);
@@ -52,10 +57,17 @@ public final class PemFiles {
         throw new PemException(file + ": holds no PEM certificate");
       }
       return out;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new PemException(file + ": not a PEM certificate file: " + e.getMessage());
+    }
+  }
+
+  /** The file's bytes (symlinks followed), or a {@link PemException} naming it. */
+  public static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new PemException(file + ": cannot read: " + e.getMessage());
-    } catch (GeneralSecurityException e) {
-      throw new PemException(file + ": not a PEM certificate file: " + e.getMessage());
     }
   }
 
@@ -65,12 +77,12 @@ public final class PemFiles {
    * otherwise pass unnoticed).
    */
   public static byte[] privateKeyPem(Path file, Secret password) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new PemException(file + ": cannot read: " + e.getMessage());
-    }
+    return privateKeyPem(file, read(file), password);
+  }
+
+  /** As {@link #privateKeyPem(Path, Secret)}, for {@code content} read earlier from {@code file}. */
+  public static byte[] privateKeyPem(Path file, byte[] content, Secret password) {
+    String text = new String(content, StandardCharsets.US_ASCII);
     if (!text.contains("-----BEGIN ")) {
       throw new PemException(file + ": not a PEM key file");
     }

@@ -1,9 +1,7 @@
 package dev.palisade.gateway.tls;
 
-import dev.palisade.gateway.config.ServerTls;
 import dev.palisade.gateway.config.UpstreamTls;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -11,8 +9,10 @@ import io.vertx.core.net.ServerSSLOptions;
 import java.util.Set;
 
 /**
- * Turns the TLS records of the config into Vert.x options. Built fresh from the files each time,
- * so a reload (or {@code HttpServer#updateSSLOptions}) picks up rotated certificates.
+ * Turns the TLS records of the config into Vert.x options. The listener's come from
+ * {@link ServerTlsMaterial} (files read and checked once, then handed over as values, also to
+ * {@code HttpServer#updateSSLOptions} on a certificate rotation); the upstream clients' are built
+ * from the paths each time a runtime is built.
  */
 public final class TlsOptions {
 
@@ -21,24 +21,9 @@ public final class TlsOptions {
 
   private TlsOptions() {}
 
-  public static ServerSSLOptions server(ServerTls tls) {
-    ServerSSLOptions options = new ServerSSLOptions()
-        .setKeyCertOptions(keyCert(tls.certFile().toString(), PemFiles.privateKeyPem(tls.keyFile(), tls.keyPassword())))
-        .setEnabledSecureTransportProtocols(PROTOCOLS)
-        .setClientAuth(switch (tls.clientAuth()) {
-          case NONE -> ClientAuth.NONE;
-          case REQUEST -> ClientAuth.REQUEST;
-          case REQUIRED -> ClientAuth.REQUIRED;
-        });
-    if (tls.clientCaFile() != null) {
-      options.setTrustOptions(new PemTrustOptions().addCertPath(tls.clientCaFile().toString()));
-    }
-    return options;
-  }
-
-  /** Sets TLS termination on the gateway's listener options. */
-  public static void applyTo(io.vertx.core.http.HttpServerOptions options, ServerTls tls) {
-    ServerSSLOptions ssl = server(tls);
+  /** Sets TLS termination on the gateway's listener options, from checked material. */
+  public static void applyTo(io.vertx.core.http.HttpServerOptions options, ServerTlsMaterial tls) {
+    ServerSSLOptions ssl = tls.options();
     options.setSsl(true);
     options.setKeyCertOptions(ssl.getKeyCertOptions());
     if (ssl.getTrustOptions() != null) {

@@ -60,15 +60,21 @@ public final class Pki {
 
   /** A server certificate for 127.0.0.1 and localhost; its key encrypted when a password is given. */
   public Leaf server(String cn, String keyPassword) {
-    return leaf(cn, "/CN=" + cn, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth", keyPassword);
+    return server(cn, keyPassword, 2);
+  }
+
+  /** As {@link #server(String, String)}, valid for {@code days}; a negative value makes it already expired. */
+  public Leaf server(String cn, String keyPassword, int days) {
+    return leaf(cn, "/CN=" + cn, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth", keyPassword,
+        days);
   }
 
   /** A client certificate with {@code subject} and the given SAN (e.g. {@code URI:spiffe://x/y}). */
   public Leaf client(String file, String subject, String san, String keyPassword) {
-    return leaf(file, subject, "subjectAltName=" + san + "\nextendedKeyUsage=clientAuth", keyPassword);
+    return leaf(file, subject, "subjectAltName=" + san + "\nextendedKeyUsage=clientAuth", keyPassword, 2);
   }
 
-  private Leaf leaf(String file, String subject, String extensions, String keyPassword) {
+  private Leaf leaf(String file, String subject, String extensions, String keyPassword, int days) {
     Path ext = dir.resolve(file + ".ext");
     try {
       Files.writeString(ext, extensions + "\n");
@@ -78,7 +84,7 @@ public final class Pki {
     openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-subj", subject, "-keyout", file + ".plain.key", "-out", file + ".csr");
     openssl(dir, "x509", "-req", "-in", file + ".csr", "-CA", name + "-ca.pem", "-CAkey", name + "-ca.key",
-        "-CAcreateserial", "-days", "2", "-extfile", file + ".ext", "-out", file + ".pem");
+        "-CAcreateserial", "-days", Integer.toString(days), "-extfile", file + ".ext", "-out", file + ".pem");
     if (keyPassword == null) {
       openssl(dir, "pkcs8", "-topk8", "-nocrypt", "-in", file + ".plain.key", "-out", file + ".key");
     } else {
