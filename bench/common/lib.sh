@@ -116,3 +116,11 @@ start_gateway() { # config_file [java options...]: checks the config first so a 
   start_bg "$work/gateway.log" java "$@" -jar "$jar" serve --config "$config"
   gw_pid=$last_pid
 }
+
+# JIT compilations the HotSpot JVM of a pid has done so far (jstat -compiler), or "-" when jstat
+# cannot tell. Printed around the gateway's measurements, so a figure taken while the JIT was
+# still compiling the hot paths shows up as such instead of passing for steady state.
+jit_compiles() { jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $1 + 0; found = 1} END {if (!found) print "-"}'; }
+jit_delta() { # before after
+  if [[ $1 == - || $2 == - ]]; then echo "-"; else echo $(( $2 - $1 )); fi
+}

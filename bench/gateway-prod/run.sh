@@ -191,6 +191,10 @@ phase_compare() {
   local kind t
   for kind in json sse json sse; do wrk_run gateway "$work/$kind.body" "$WARMUP" >/dev/null; done
   for kind in json sse; do wrk_run portkey "$work/$kind.body" 4 >/dev/null; done
+  # Then the measured shapes themselves (open loop, JSON at the fixed rate and SSE at TTFB_RATE):
+  # the JIT compiles the paths of a new client and pacing on first sight, on the same 2 cores.
+  OPENLOAD_AUTH="$AUTH" open_load --url "${URL[gateway]}" --timeout-ms 10000 --rate 200 --seconds 5 >/dev/null
+  OPENLOAD_AUTH="$AUTH" open_load --url "${URL[gateway]}" --timeout-ms 10000 --rate "$TTFB_RATE" --seconds 5 --sse-fraction 1 >/dev/null
 
   declare -A RPS ERR P50 P99 OKS TT50 TT99
   local r e
@@ -212,7 +216,11 @@ phase_compare() {
     P50[$t]="$(field p50_ms "$line")"; P99[$t]="$(field p99_ms "$line")"
     OKS[$t]="$(num ok "$line")/$(num sent "$line")"
     echo "  fixed $rate req/s JSON, $t: $line" >>"$work/compare.log"
+    if [[ $t == gateway ]]; then jit0="$(jit_compiles "$gw_pid")"; fi
     line="$(OPENLOAD_AUTH="${AUTHS[$t]}" open_load "${args[@]}" --rate "$TTFB_RATE" --seconds "$FIXED_SECONDS" --sse-fraction 1)"
+    if [[ $t == gateway ]]; then
+      echo "  JIT compilations in the gateway during its SSE TTFB measurement: $(jit_delta "$jit0" "$(jit_compiles "$gw_pid")")" >>"$work/compare.log"
+    fi
     TT50[$t]="$(field ttfb_p50_ms "$line")"; TT99[$t]="$(field ttfb_p99_ms "$line")"
     OKS[$t]="${OKS[$t]} $(num ok "$line")/$(num sent "$line")"
     echo "  SSE $TTFB_RATE req/s, $t: $line" >>"$work/compare.log"
