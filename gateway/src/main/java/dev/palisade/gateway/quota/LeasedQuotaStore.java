@@ -239,6 +239,9 @@ public final class LeasedQuotaStore implements QuotaStore, AutoCloseable {
   }
 
   private void tick() {
+    if (!up.getAsBoolean()) {
+      return; // nothing can be leased or flushed; kept until Redis is back
+    }
     Instant now = clock.instant();
     QuotaWindows w = QuotaWindows.at(now);
     boolean minuteEndsSoon = w.minuteEnd().toEpochMilli() - now.toEpochMilli()
