@@ -212,18 +212,20 @@ class LeasedQuotaStoreTest {
 
   @Test
   void aNewMinuteTakesANewBlockAndTheOldOneIsGivenBack() throws Exception {
-    MutableClock clock = new MutableClock(Instant.parse("2026-11-22T10:00:30Z"));
+    // Near the real time: Redis expires window keys at real times.
+    Instant base = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    MutableClock clock = new MutableClock(base.plusSeconds(30));
     LeasedQuotaStore s = store(link, clock, Duration.ofMinutes(5), 100, 1000);
     QuotaStore.Reservation first = assertInstanceOf(QuotaStore.Reservation.class,
         await(s.reserve("c", perDay(1_000_000), 10)));
-    assertEquals("2026-11-22T10:00Z", first.minute());
-    clock.now = Instant.parse("2026-11-22T10:01:05Z");
+    assertEquals(QuotaWindows.at(base).minute(), first.minute());
+    clock.now = base.plusSeconds(65);
     QuotaStore.Reservation second = assertInstanceOf(QuotaStore.Reservation.class,
         await(s.reserve("c", perDay(1_000_000), 10)));
-    assertEquals("2026-11-22T10:01Z", second.minute());
+    assertEquals(QuotaWindows.at(base.plusSeconds(60)).minute(), second.minute());
     // The old block is retired at the next flush: it keeps only what its request still holds.
     Thread.sleep(600);
-    String day = "t:quota:{c}:day:2026-11-22";
+    String day = "t:quota:{c}:day:" + first.day();
     assertEquals("110", redis.command("HGET", day, "reserved"), "new block 100 + old in flight 10");
     await(s.settle(first, 7));
     await(s.settle(second, 3));
@@ -231,6 +233,34 @@ class LeasedQuotaStoreTest {
     assertEquals("10", redis.command("HGET", day, "used"));
     assertEquals("0", redis.command("HGET", day, "reserved"));
     assertEquals("0", redis.command("HLEN", "t:quota:{c}:leases"));
+  }
+
+  @Test
+  void theNextMinutesBlockIsLeasedJustBeforeTheMinuteEnds() throws Exception {
+    // Near the real time: Redis expires the minute keys at real times (a minute after the end).
+    Instant minuteEnd = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+    QuotaWindows later = QuotaWindows.at(minuteEnd);
+    MutableClock clock = new MutableClock(minuteEnd.minusMillis(100));
+    LeasedQuotaStore s = store(link, clock, Duration.ofMinutes(5), 100, 1000);
+    QuotaStore.Reservation r = assertInstanceOf(QuotaStore.Reservation.class,
+        await(s.reserve("c", perDay(1_000_000), 10)));
+    await(s.settle(r, 10));
+    // Within one flush interval (200 ms) of the minute's end, the timer leases the next one.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    String next = "t:quota:{c}:minute:" + later.minute();
+    while (!"100".equals(redis.command("HGET", next, "reserved")) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals("100", redis.command("HGET", next, "reserved"), "next minute's block leased ahead");
+    Thread.sleep(100); // Redis has answered; leave the store a moment to take the reply in
+    clock.now = minuteEnd.plusMillis(50);
+    Future<QuotaStore.Decision> f = s.reserve("c", perDay(1_000_000), 10);
+    assertTrue(f.isComplete(), "the first request of the new minute does not wait for Redis");
+    await(s.settle(assertInstanceOf(QuotaStore.Reservation.class, await(f)), 10));
+    s.close();
+    assertEquals("20", redis.command("HGET", "t:quota:{c}:day:" + later.day(), "used"));
+    assertEquals("0", redis.command("HGET", "t:quota:{c}:day:" + later.day(), "reserved"));
+    assertEquals("0", redis.command("HGET", next, "reserved"));
   }
 
   @Test
