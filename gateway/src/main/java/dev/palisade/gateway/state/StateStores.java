@@ -11,6 +11,7 @@ import dev.palisade.gateway.metrics.Gauge;
 import dev.palisade.gateway.metrics.GatewayMetrics;
 import dev.palisade.gateway.quota.FailoverQuotaStore;
 import dev.palisade.gateway.quota.InMemoryQuotaStore;
+import dev.palisade.gateway.quota.LeasedQuotaStore;
 import dev.palisade.gateway.quota.QuotaStore;
 import dev.palisade.gateway.quota.RedisQuotaStore;
 import io.vertx.core.Vertx;
@@ -41,13 +42,21 @@ public final class StateStores implements AutoCloseable {
    * @param healthCheck how often a Redis that is down is pinged, to notice it is back
    * @param resync how often the key-state mirror and the consumer view re-read Redis (covers
    *     missed messages; the bound on how late a replica sees another's change)
-   * @param lease how long an unsettled reservation holds quota before it is given back
+   * @param lease how long an unsettled reservation (or a replica's leased block) holds quota
+   *     before it is given back
+   * @param quotaLease the blocks a replica leases quota in (see {@link LeasedQuotaStore})
    */
-  public record Tuning(Duration timeout, Duration healthCheck, Duration resync, Duration lease) {
+  public record Tuning(Duration timeout, Duration healthCheck, Duration resync, Duration lease,
+      LeasedQuotaStore.Settings quotaLease) {
     public static final Tuning DEFAULT =
         new Tuning(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(15));
 
+    public Tuning(Duration timeout, Duration healthCheck, Duration resync, Duration lease) {
+      this(timeout, healthCheck, resync, lease, LeasedQuotaStore.Settings.DEFAULT);
+    }
+
     public Tuning {
+      java.util.Objects.requireNonNull(quotaLease, "quotaLease");
       for (Duration d : List.of(timeout, healthCheck, resync, lease)) {
         if (d.isNegative() || d.isZero()) {
           throw new IllegalArgumentException("durations must be positive");
@@ -58,16 +67,18 @@ public final class StateStores implements AutoCloseable {
 
   private final StateConfig config;
   private final QuotaStore quotas;
+  private final LeasedQuotaStore leased;
   private final KeyStateStore keyStates;
   private final ConsumerStore consumers;
   private final Vertx vertx;
   private final RedisLink link;
   private final Set<GatewayMetrics> bound = Collections.newSetFromMap(new WeakHashMap<>());
 
-  private StateStores(StateConfig config, QuotaStore quotas, KeyStateStore keyStates, ConsumerStore consumers,
-      Vertx vertx, RedisLink link) {
+  private StateStores(StateConfig config, QuotaStore quotas, LeasedQuotaStore leased,
+      KeyStateStore keyStates, ConsumerStore consumers, Vertx vertx, RedisLink link) {
     this.config = config;
     this.quotas = quotas;
+    this.leased = leased;
     this.keyStates = keyStates;
     this.consumers = consumers;
     this.vertx = vertx;
@@ -84,7 +95,7 @@ public final class StateStores implements AutoCloseable {
    */
   public static StateStores open(StateConfig config, Clock clock, Tuning tuning) {
     if (config.redis().isEmpty()) {
-      return new StateStores(config, new InMemoryQuotaStore(clock), new InMemoryKeyStateStore(),
+      return new StateStores(config, new InMemoryQuotaStore(clock), null, new InMemoryKeyStateStore(),
           new InMemoryConsumerStore(), null, null);
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
@@ -97,9 +108,14 @@ public final class StateStores implements AutoCloseable {
           + (config.onUnavailable() == StateConfig.OnUnavailable.FAIL_OPEN
               ? "from local memory (fail_open)" : "503s (fail_closed)") + " until it is");
     }
-    QuotaStore shared = new RedisQuotaStore(link, config.keyPrefix(), clock, tuning.lease());
+    // Requests spend blocks leased ahead from Redis (no round trip per request, issue 8). The
+    // leased store itself fails fast while Redis is down once its block is spent, so the
+    // failover always asks it first: a replica keeps spending what it already leased.
+    LeasedQuotaStore shared = new LeasedQuotaStore(
+        new RedisQuotaStore(link, config.keyPrefix(), clock, tuning.lease()), link, clock,
+        tuning.lease(), tuning.quotaLease(), link::isUp);
     QuotaStore quotas = new FailoverQuotaStore(
-        shared, new InMemoryQuotaStore(clock), config.onUnavailable(), link::isUp);
+        shared, new InMemoryQuotaStore(clock), config.onUnavailable(), () -> true);
     KeyStateStore keys = new RedisKeyStateStore(link, config.keyPrefix(), clock, tuning.resync());
     RedisConsumerStore consumers = new RedisConsumerStore(link, config.keyPrefix(), tuning.resync());
     try {
@@ -111,7 +127,7 @@ public final class StateStores implements AutoCloseable {
     }
     LOG.info(() -> "state store: " + config.describe() + " (prefix '" + config.keyPrefix() + "', "
         + config.onUnavailable().name().toLowerCase(java.util.Locale.ROOT) + ")");
-    return new StateStores(config, quotas, keys, consumers, vertx, link);
+    return new StateStores(config, quotas, shared, keys, consumers, vertx, link);
   }
 
   public QuotaStore quotas() {
@@ -154,8 +170,15 @@ public final class StateStores implements AutoCloseable {
             quotas instanceof FailoverQuotaStore f && f.servingLocally() ? 1 : 0)));
   }
 
+  /**
+   * Closes the stores. Called after the drain: leased quota blocks are flushed first, so their
+   * usage reaches Redis and their unused tokens are given back to the other replicas.
+   */
   @Override
   public void close() {
+    if (leased != null) {
+      leased.close();
+    }
     if (keyStates instanceof RedisKeyStateStore r) {
       r.close();
     }

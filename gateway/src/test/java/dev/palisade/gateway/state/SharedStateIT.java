@@ -15,6 +15,7 @@ import dev.palisade.gateway.config.ConfigLoader;
 import dev.palisade.gateway.config.SecretResolver;
 import dev.palisade.gateway.config.StateConfig;
 import dev.palisade.gateway.keypool.KeyStatus;
+import dev.palisade.gateway.quota.LeasedQuotaStore;
 import dev.palisade.gateway.stream.TokenEstimator;
 import dev.palisade.gateway.testing.FakeProvider;
 import dev.palisade.gateway.testing.GatewayHarness;
@@ -48,8 +49,11 @@ class SharedStateIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String KEY_ONE = "sk-key-one-of-main";
   static final String KEY_TWO = "sk-key-two-of-main";
+  /** Blocks of quota leased per replica: at most this many tokens (see LeasedQuotaStore). */
+  static final long LEASE_TOKENS = 200;
   static final StateStores.Tuning FAST = new StateStores.Tuning(
-      Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(1));
+      Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofMinutes(1),
+      new LeasedQuotaStore.Settings(LEASE_TOKENS, 1_000, Duration.ofMillis(200)));
 
   TestRedis redis;
   FakeProvider upstream;
@@ -183,19 +187,24 @@ class SharedStateIT {
     long bound = limit + inFlightBound * excess;
     assertTrue(billed <= bound, "billed " + billed + " > " + bound);
     // And the quota was really used: a refusal means usage + reservations + this one > limit,
-    // and every reservation settled for at least what it held.
-    assertTrue(billed > limit - reserved, "billed " + billed + " leaves the quota unused");
+    // and every reservation settled for at least what it held. Reservations include the blocks
+    // the other two replicas leased and had not spent yet: at most 1.5 blocks each.
+    long leasedUnused = 2 * (LEASE_TOKENS * 3 / 2);
+    assertTrue(billed > limit - reserved - leasedUnused, "billed " + billed + " leaves the quota unused");
     assertTrue(refused > 0);
     System.out.printf("quota on 3 replicas: limit %d, granted %d, refused %d, billed %d (%+d),"
             + " bound %d (min(max in flight %d, limit/reserved %d) x excess %d)%n", limit, granted,
         refused, billed, billed - limit, bound, maxInFlight.get(), limit / reserved, excess);
 
-    // Redis agrees with the provider's usage, and every reservation was settled.
+    // Redis agrees with the provider's usage, and every reservation was settled: the replicas'
+    // leased blocks were flushed (idle blocks go back within a few flush intervals) and their
+    // unused tokens given back, so nothing stays reserved.
     String day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
     String expected = billed + "\n0";
     eventually("all settled in Redis", Duration.ofSeconds(5), () -> {
       try {
-        return expected.equals(redis.command("HMGET", "it:quota:{limited}:day:" + day, "used", "reserved"));
+        return expected.equals(redis.command("HMGET", "it:quota:{limited}:day:" + day, "used", "reserved"))
+            && "0".equals(redis.command("HLEN", "it:quota:{limited}:leases"));
       } catch (Exception e) {
         return false;
       }
@@ -242,6 +251,23 @@ class SharedStateIT {
     return (int) upstream.received("/v1/chat/completions").stream().filter(r -> apiKey.equals(r.apiKey())).count();
   }
 
+  /**
+   * While Redis is down a replica still spends the block of quota it had leased (documented in
+   * LeasedQuotaStore), then behaves as on_unavailable says. Each request reserves at least a
+   * token, so that takes at most LEASE_TOKENS requests. Returns the first answer not served from
+   * the block (a fail_open replica's first local one is a 200 too: told apart by the metric).
+   */
+  HttpResponse<String> spendWhatWasLeased(GatewayHarness g, String apiKey, String body) throws Exception {
+    for (int i = 0; i <= LEASE_TOKENS; i++) {
+      HttpResponse<String> r = g.post("/v1/chat/completions", apiKey, body);
+      if (r.statusCode() != 200
+          || g.get("/metrics", null).body().contains("gateway_state_store_local_fallback{store=\"redis\"} 1")) {
+        return r;
+      }
+    }
+    throw new AssertionError("a replica served more than its leased block while Redis was down");
+  }
+
   @Test
   void failClosedAnswers503WhileRedisIsDownAndRecovers() throws Exception {
     startReplicas(yaml(1_000_000, "fail_closed"));
@@ -250,6 +276,7 @@ class SharedStateIT {
     }
     redis.kill();
     for (GatewayHarness g : gateways) {
+      spendWhatWasLeased(g, KEY_B, chat(5));
       for (int i = 0; i < 3; i++) {
         long start = System.nanoTime();
         HttpResponse<String> r = g.post("/v1/chat/completions", KEY_B, chat(5));
@@ -280,6 +307,7 @@ class SharedStateIT {
     }
     redis.kill();
     for (GatewayHarness g : gateways) {
+      assertEquals(200, spendWhatWasLeased(g, KEY_A, chat(5)).statusCode());
       for (int i = 0; i < 3; i++) {
         assertEquals(200, g.post("/v1/chat/completions", KEY_A, chat(5)).statusCode());
       }
@@ -306,6 +334,14 @@ class SharedStateIT {
       });
       assertTrue(g.get("/metrics", null).body().contains("gateway_state_store_up{store=\"redis\"} 1"));
     }
-    assertTrue(Long.parseLong(redis.command("HGET", "it:quota:{limited}:day:" + day, "used")) > 0);
+    // Leased usage reaches Redis within a flush interval.
+    eventually("usage counted in Redis again", Duration.ofSeconds(5), () -> {
+      try {
+        String used = redis.command("HGET", "it:quota:{limited}:day:" + day, "used");
+        return used != null && !used.isEmpty() && Long.parseLong(used) > 0;
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
   }
 }
