@@ -213,7 +213,7 @@ class LeasedQuotaStoreTest {
   @Test
   void aNewMinuteTakesANewBlockAndTheOldOneIsGivenBack() throws Exception {
     // Near the real time: Redis expires window keys at real times.
-    Instant base = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+    Instant base = awayFromMidnight().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
     MutableClock clock = new MutableClock(base.plusSeconds(30));
     LeasedQuotaStore s = store(link, clock, Duration.ofMinutes(5), 100, 1000);
     QuotaStore.Reservation first = assertInstanceOf(QuotaStore.Reservation.class,
@@ -238,7 +238,7 @@ class LeasedQuotaStoreTest {
   @Test
   void theNextMinutesBlockIsLeasedJustBeforeTheMinuteEnds() throws Exception {
     // Near the real time: Redis expires the minute keys at real times (a minute after the end).
-    Instant minuteEnd = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
+    Instant minuteEnd = awayFromMidnight().truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusSeconds(60);
     QuotaWindows later = QuotaWindows.at(minuteEnd);
     MutableClock clock = new MutableClock(minuteEnd.minusMillis(100));
     LeasedQuotaStore s = store(link, clock, Duration.ofMinutes(5), 100, 1000);
@@ -284,6 +284,18 @@ class LeasedQuotaStoreTest {
     survivor.close();
     assertEquals("0", day("reserved"));
     assertEquals("10", day("used"));
+  }
+
+  /**
+   * Now, unless a day boundary is less than two minutes away: then after it. These tests step the
+   * clock into the next minute, and at 00:00 UTC that would move the day window as well.
+   */
+  static Instant awayFromMidnight() throws InterruptedException {
+    long toMidnight = 86_400 - Instant.now().getEpochSecond() % 86_400;
+    if (toMidnight < 120) {
+      Thread.sleep((toMidnight + 1) * 1000);
+    }
+    return Instant.now();
   }
 
   static final class MutableClock extends Clock {
