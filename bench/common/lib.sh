@@ -48,10 +48,11 @@ wait_http() { # url [log file to show on failure]
   exit 4
 }
 
-# Compiles the Java helpers once (MockUpstream, OpenLoad) against the Vert.x inside the gateway jar.
+# Compiles the Java helpers once (MockUpstream, OpenLoad, BareVertxProxy) against the Vert.x inside the gateway jar.
 compile_helpers() {
   mkdir -p "$work/classes"
-  javac -nowarn -cp "$jar" -d "$work/classes" "$root/bench/common/MockUpstream.java" "$root/bench/common/OpenLoad.java"
+  javac -nowarn -cp "$jar" -d "$work/classes" "$root/bench/common/MockUpstream.java" "$root/bench/common/OpenLoad.java" \
+    "$root/bench/common/BareVertxProxy.java"
 }
 helper_cp() { echo "$jar:$work/classes"; }
 

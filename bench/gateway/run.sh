@@ -3,6 +3,9 @@
 #   direct      load generator -> mock upstream
 #   nginx       load generator -> nginx proxy_pass -> mock (the floor for a proxy)
 #   gateway     load generator -> gateway (consumer key, quotas, metrics on) -> mock
+#   bare-ctl    load generator -> BareVertxProxy -> mock: a CONTROL, not a goal target; the
+#               smallest proxy on the gateway's Vert.x/JVM stack, so gateway minus bare-ctl is
+#               the cost of the gateway's own code and bare-ctl minus direct that of the stack
 # for a JSON chat completion and an SSE stream. Prints, side by side, max RPS (wrk, closed loop)
 # and p50/p99 at a fixed rate (hey, RATE requests/s), and the latency each proxy adds over direct.
 # Loopback only; every phase is bounded by DURATION. Needs: java 17, wrk, hey, nginx
@@ -27,6 +30,8 @@ compile_helpers
 mock_port="$(free_port)"; nginx_port="$(free_port)"; gw_port="$(free_port)"
 start_mock "$mock_port" "$LATENCY_MS"
 start_nginx "$nginx_port" "$mock_port"
+bare_port="$(free_port)"
+start_bg "$work/bare.log" java ${PALISADE_JAVA_OPTS:-} -cp "$(helper_cp)" BareVertxProxy "$bare_port" "$mock_port"
 
 # --- gateway (encrypted key, a consumer with quotas, metrics on) ---------------------------
 gateway_secrets m1
@@ -50,6 +55,7 @@ start_gateway "$work/gateway.yaml" ${PALISADE_JAVA_OPTS:-}
 wait_http "http://127.0.0.1:$gw_port/readyz" "$work/gateway.log"
 wait_http "http://127.0.0.1:$mock_port/v1/models" "$work/mock.log"
 wait_http "http://127.0.0.1:$nginx_port/v1/models" "$work/nginx/logs/error.log"
+wait_http "http://127.0.0.1:$bare_port/v1/models" "$work/bare.log"
 
 printf '{"model":"bench-model","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' >"$work/json.body"
 printf '{"model":"bench-model","stream":true,"messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}' >"$work/sse.body"
@@ -58,6 +64,7 @@ declare -A URL=(
   [direct]="http://127.0.0.1:$mock_port/v1/chat/completions"
   [nginx]="http://127.0.0.1:$nginx_port/v1/chat/completions"
   [gateway]="http://127.0.0.1:$gw_port/v1/chat/completions"
+  [bare-ctl]="http://127.0.0.1:$bare_port/v1/chat/completions"
 )
 AUTH="Bearer $ckey"
 
@@ -81,8 +88,10 @@ fixed_rate() { # body url -> "p50_ms p99_ms"
 # Warm up the JIT of the gateway (and nginx/mock) before measuring: the JVM needs tens of
 # thousands of requests before its hot paths are compiled (WARMUP seconds per kind, twice).
 for kind in json sse json sse; do
-  BODY_FILE="$work/$kind.body" AUTH="$AUTH" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" \
-    -s "$root/bench/common/post.lua" "${URL[gateway]}" >/dev/null 2>&1
+  for target in gateway bare-ctl; do
+    BODY_FILE="$work/$kind.body" AUTH="$AUTH" wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" \
+      -s "$root/bench/common/post.lua" "${URL[$target]}" >/dev/null 2>&1
+  done
 done
 # Then the measured traffic's own shape (hey at the fixed rate): its client, headers and pacing take
 # code paths wrk did not, and the JIT compiles those on first sight (seen: over a thousand
@@ -95,7 +104,7 @@ echo "mock latency ${LATENCY_MS} ms, ${DURATION} s per measurement, fixed rate $
 printf '\n%-5s %-8s %10s %10s %10s %12s %12s\n' kind target max_rps p50_ms p99_ms added_p50 added_p99
 for kind in json sse; do
   declare -A P50 P99 RPS
-  for target in direct nginx gateway; do
+  for target in direct nginx gateway bare-ctl; do
     t0="$(cpu_ticks "$gw_pid")"
     read -r RPS[$target] total < <(max_rps "$work/$kind.body" "${URL[$target]}")
     if [[ $target == gateway ]]; then
@@ -106,7 +115,7 @@ for kind in json sse; do
     read -r P50[$target] P99[$target] < <(fixed_rate "$work/$kind.body" "${URL[$target]}")
     if [[ $target == gateway ]]; then jit_during="$(jit_delta "$jit0" "$(jit_compiles "$gw_pid")")"; fi
   done
-  for target in direct nginx gateway; do
+  for target in direct nginx gateway bare-ctl; do
     added50="-"; added99="-"
     if [[ $target != direct ]]; then
       added50="$(awk -v a="${P50[$target]}" -v b="${P50[direct]}" 'BEGIN {printf "%+.2f", a-b}')"
