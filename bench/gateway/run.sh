@@ -97,7 +97,9 @@ done
 # code paths wrk did not, and the JIT compiles those on first sight (seen: over a thousand
 # compilations in the first seconds of the fixed-rate phase, on the same 2 cores as the load).
 for kind in json sse; do
-  fixed_rate "$work/$kind.body" "${URL[gateway]}" >/dev/null
+  for target in gateway bare-ctl; do
+    fixed_rate "$work/$kind.body" "${URL[$target]}" >/dev/null
+  done
 done
 
 echo "mock latency ${LATENCY_MS} ms, ${DURATION} s per measurement, fixed rate ${RATE} req/s, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
