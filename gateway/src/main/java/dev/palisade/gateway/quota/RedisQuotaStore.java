@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RedisQuotaStore implements QuotaStore {
 
-  static final LuaScript RESERVE = LuaScript.resource("/dev/palisade/gateway/state/quota-reserve.lua");
+  static final LuaScript RESERVE = LuaScript.resource(
+      "/dev/palisade/gateway/state/quota-common.lua", "/dev/palisade/gateway/state/quota-reserve.lua");
   static final LuaScript SETTLE = LuaScript.resource("/dev/palisade/gateway/state/quota-settle.lua");
 
   private final RedisLink redis;

@@ -7,32 +7,8 @@
 -- Returns {1, ''} when granted, {0, limit name} when refused.
 local now = tonumber(ARGV[1])
 
-local function release(lease)
-  local tokens, d, m, i = string.match(lease, '^(%d+)|([^|]*)|([^|]*)|([^|]*)$')
-  if tokens then
-    for _, k in ipairs({d, m, i}) do
-      if redis.call('EXISTS', k) == 1 then
-        redis.call('HINCRBY', k, 'reserved', -tonumber(tokens))
-      end
-    end
-  end
-end
-
--- Bounded per call so one script never runs long; the next reservation continues.
-local expired = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, 100)
-for _, id in ipairs(expired) do
-  local lease = redis.call('HGET', KEYS[5], id)
-  if lease then
-    release(lease)
-    redis.call('HDEL', KEYS[5], id)
-  end
-  redis.call('ZREM', KEYS[4], id)
-end
-
-local function total(k)
-  local v = redis.call('HMGET', k, 'used', 'reserved')
-  return (tonumber(v[1]) or 0) + (tonumber(v[2]) or 0)
-end
+-- release, give_back_expired and total come from quota-common.lua (prepended).
+give_back_expired(now)
 
 local function over(limit, value)
   local l = tonumber(limit)
