@@ -300,22 +300,16 @@ public final class LeasedQuotaStore implements QuotaStore, AutoCloseable {
     long need = b.waiters.isEmpty() ? b.lastEstimate : Math.max(1, b.waiters.peek().tokens());
     Limits limits = b.limits;
     QuotaWindows w = b.windows;
-    List<String> args = List.of(
+    List<String> args = new ArrayList<>(List.of(
         Long.toString(clock.millis()),
         Long.toString(lease.toMillis()),
         b.leaseId,
         Long.toString(settings.maxTokens()),
         Long.toString(settings.maxRequests()),
-        Long.toString(need),
-        limit(limits.tokensPerDay()),
-        limit(limits.tokensPerMonth()),
-        limit(limits.requestsPerMinute()),
-        limit(limits.tokensPerMinute()),
-        Long.toString(w.dayEnd().toEpochMilli() + Duration.ofDays(1).toMillis()),
-        Long.toString(w.monthEnd().toEpochMilli() + Duration.ofDays(1).toMillis()),
-        Long.toString(w.minuteEnd().toEpochMilli() + Duration.ofMinutes(1).toMillis()),
-        Integer.toString(SHARE),
-        Integer.toString(MIN_REQUESTS_PER_BLOCK));
+        Long.toString(need)));
+    args.addAll(RedisQuotaStore.limitsAndExpiries(limits, w));
+    args.add(Integer.toString(SHARE));
+    args.add(Integer.toString(MIN_REQUESTS_PER_BLOCK));
     redis.eval(LEASE, direct.keys(b.consumer, w.day(), w.month(), w.minute()), args)
         .onComplete(ar -> leased(b, ar.succeeded() ? ar.result() : null, ar.cause()));
   }
@@ -440,10 +434,6 @@ public final class LeasedQuotaStore implements QuotaStore, AutoCloseable {
 
   private static String key(String consumer, String minute) {
     return consumer + '\n' + minute;
-  }
-
-  private static String limit(long value) {
-    return value == Limits.UNLIMITED ? "-1" : Long.toString(value);
   }
 
   /** A request waiting for a block; answered on its own context (its event loop), not Redis's. */

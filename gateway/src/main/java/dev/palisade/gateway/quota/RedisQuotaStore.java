@@ -8,6 +8,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,20 +54,12 @@ public final class RedisQuotaStore implements QuotaStore {
     QuotaWindows w = QuotaWindows.at(clock.instant());
     String id = replica + ":" + sequence.incrementAndGet();
     List<String> keys = keys(consumer, w.day(), w.month(), w.minute());
-    List<String> args = List.of(
+    List<String> args = new ArrayList<>(List.of(
         Long.toString(w.now().toEpochMilli()),
         Long.toString(lease.toMillis()),
         id,
-        Long.toString(estimatedTokens),
-        limit(limits.tokensPerDay()),
-        limit(limits.tokensPerMonth()),
-        limit(limits.requestsPerMinute()),
-        limit(limits.tokensPerMinute()),
-        // Day and month counters stay a day past their window (ops can still read yesterday);
-        // minute counters a minute.
-        Long.toString(w.dayEnd().toEpochMilli() + Duration.ofDays(1).toMillis()),
-        Long.toString(w.monthEnd().toEpochMilli() + Duration.ofDays(1).toMillis()),
-        Long.toString(w.minuteEnd().toEpochMilli() + Duration.ofMinutes(1).toMillis()));
+        Long.toString(estimatedTokens)));
+    args.addAll(limitsAndExpiries(limits, w));
     return redis.eval(RESERVE, keys, args).map(r -> {
       if (r.get(0).toInteger() == 1) {
         return new Reservation(consumer, estimatedTokens, w.day(), w.month(), w.minute(), id);
@@ -98,6 +91,23 @@ public final class RedisQuotaStore implements QuotaStore {
     String base = prefix + "quota:{" + consumer + "}:";
     return List.of(base + "day:" + day, base + "month:" + month, base + "minute:" + minute,
         base + "lease-expiry", base + "leases");
+  }
+
+  /**
+   * The script arguments both quota-reserve.lua and quota-lease.lua take in this order: tokens/day,
+   * tokens/month, requests/minute, tokens/minute (-1: no limit), then when the day, month and
+   * minute counters expire. Day and month counters stay a day past their window (ops can still
+   * read yesterday); minute counters a minute.
+   */
+  static List<String> limitsAndExpiries(Limits limits, QuotaWindows w) {
+    return List.of(
+        limit(limits.tokensPerDay()),
+        limit(limits.tokensPerMonth()),
+        limit(limits.requestsPerMinute()),
+        limit(limits.tokensPerMinute()),
+        Long.toString(w.dayEnd().toEpochMilli() + Duration.ofDays(1).toMillis()),
+        Long.toString(w.monthEnd().toEpochMilli() + Duration.ofDays(1).toMillis()),
+        Long.toString(w.minuteEnd().toEpochMilli() + Duration.ofMinutes(1).toMillis()));
   }
 
   private static String limit(long value) {
