@@ -10,7 +10,8 @@ import io.vertx.core.http.RequestOptions;
 
 /**
  * Bench-only control, not a product: the smallest Vert.x reverse proxy on the gateway's pinned
- * stack (two event loops, one HTTP client per loop), no auth, quotas or metrics. What it adds over
+ * stack (one event loop per CPU it may use, as the gateway by default, one HTTP client per loop),
+ * no auth, quotas or metrics. What it adds over
  * direct is the cost of the stack and JVM; what the gateway adds beyond it is the gateway's own.
  * Usage: BareVertxProxy listen_port upstream_port
  */
@@ -20,8 +21,9 @@ public class BareVertxProxy extends AbstractVerticle {
   public static void main(String[] args) {
     listen = Integer.parseInt(args[0]);
     upstream = Integer.parseInt(args[1]);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    vertx.deployVerticle(BareVertxProxy::new, new DeploymentOptions().setInstances(2)).await();
+    int loops = Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    vertx.deployVerticle(BareVertxProxy::new, new DeploymentOptions().setInstances(loops)).await();
     System.out.println("bare proxy on 127.0.0.1:" + listen);
   }
 

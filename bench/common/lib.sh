@@ -16,6 +16,15 @@ bench_cleanup() {
   [[ -n "${KEEP_WORK:-}" ]] && { echo "bench: kept $work" >&2; return; }
   rm -rf "$work"
 }
+# CPU placement (PIN=1, the default of bench/gateway): the load generator and the mock upstream on
+# CPU 0, the proxy under test (nginx, the gateway, the control) on CPU 1, as in production, where
+# clients and providers are other machines. Every target gets the same placement. PIN=0 (the
+# default here) lets the kernel place everything.
+if [[ "${PIN:-0}" == 1 && "$(nproc)" -ge 2 ]] && command -v taskset >/dev/null; then
+  on_load=(taskset -c 0); on_proxy=(taskset -c 1); proxy_cpus=1
+else
+  on_load=(); on_proxy=(); proxy_cpus="$(nproc)"
+fi
 start_bg() { # log_file command... -> runs it in the background, remembers its pid in $last_pid
   local log="$1"; shift
   "$@" >"$log" 2>&1 &
@@ -57,7 +66,7 @@ compile_helpers() {
 helper_cp() { echo "$jar:$work/classes"; }
 
 start_mock() { # port latency_ms [more ports]
-  start_bg "$work/mock.log" java -Xmx256m -cp "$(helper_cp)" MockUpstream "$@"
+  start_bg "$work/mock.log" "${on_load[@]}" java -Xmx256m -cp "$(helper_cp)" MockUpstream "$@"
   mock_pid=$last_pid
 }
 open_load() { # OpenLoad arguments...
@@ -67,7 +76,7 @@ open_load() { # OpenLoad arguments...
 start_nginx() { # port upstream_port
   mkdir -p "$work/nginx/logs"
   cat >"$work/nginx/nginx.conf" <<NGINX
-worker_processes auto;
+worker_processes $proxy_cpus;
 daemon off;
 pid $work/nginx/nginx.pid;
 error_log $work/nginx/logs/error.log warn;
@@ -91,7 +100,7 @@ http {
   }
 }
 NGINX
-  start_bg "$work/nginx/stdout.log" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
+  start_bg "$work/nginx/stdout.log" "${on_proxy[@]}" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf"
   nginx_pid=$last_pid
 }
 
@@ -114,7 +123,7 @@ start_gateway() { # config_file [java options...]: checks the config first so a 
     return 3
   fi
   export PALISADE_GATEWAY_MASTER_KEY="$master" # the environment, never argv
-  start_bg "$work/gateway.log" java "$@" -jar "$jar" serve --config "$config"
+  start_bg "$work/gateway.log" "${on_proxy[@]}" java "$@" -jar "$jar" serve --config "$config"
   gw_pid=$last_pid
 }
 
@@ -122,6 +131,7 @@ start_gateway() { # config_file [java options...]: checks the config first so a 
 # cannot tell. Printed around the gateway's measurements, so a figure taken while the JIT was
 # still compiling the hot paths shows up as such instead of passing for steady state.
 jit_compiles() { jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $1 + 0; found = 1} END {if (!found) print "-"}'; }
+jit_seconds() { jstat -compiler "$1" 2>/dev/null | awk 'NR == 2 {print $4 + 0; found = 1} END {if (!found) print "-"}'; }
 jit_delta() { # before after
   if [[ $1 == - || $2 == - ]]; then echo "-"; else echo $(( $2 - $1 )); fi
 }
