@@ -12,7 +12,6 @@ import dev.palisade.scanner.api.ScanOptions;
 import dev.palisade.scanner.api.ScanReport;
 import dev.palisade.scanner.detect.Detector;
 import dev.palisade.scanner.detect.Severity;
-import dev.palisade.scanner.detect.RuleEngine;
 import dev.palisade.scanner.ignore.IgnoreFile;
 import dev.palisade.scanner.ignore.IgnoreFileException;
 import java.time.LocalDate;
@@ -117,18 +116,26 @@ public final class ScanCommand implements Callable<Integer> {
       throw new UsageException("--fail-on must be one of info, low, medium, high, critical, not '" + failOn + "'");
     }
     ScanOptions options = options();
-    Detector detector = rules == null ? RuleEngine.loadDefault() : RuleEngine.load(rules);
-    IgnoreFile ignores = loadIgnoreFile();
-    ImageSpec spec = ImageSpec.parse(image);
+    RulesLoading rulesLoading = RulesLoading.start(rules);
+    IgnoreFile ignores;
     ScanReport report;
-    if (spec instanceof ImageSpec.Directory directory) {
-      report = new DirectoryScanner(detector, options.limits()).scan(directory.root());
-    } else {
-      RegistryClients registries = new RegistryClients(registry, System.getenv(), System.in);
-      registries.prepare();
-      try (ImageSource source = ImageSources.open(spec, registries, event -> { })) {
-        report = new ImageScanner(detector, options, progress()).scan(source);
+    try {
+      ignores = loadIgnoreFile();
+      ImageSpec spec = ImageSpec.parse(image);
+      if (spec instanceof ImageSpec.Directory directory) {
+        report = new DirectoryScanner(rulesLoading.await(), options.limits()).scan(directory.root());
+      } else {
+        RegistryClients registries = new RegistryClients(registry, System.getenv(), System.in);
+        registries.prepare();
+        try (ImageSource source = ImageSources.open(spec, registries, event -> { })) {
+          source.rootManifest(); // resolved (and kept by the source) while the rules compile
+          Detector detector = rulesLoading.await();
+          report = new ImageScanner(detector, options, progress()).scan(source);
+        }
       }
+    } catch (Exception e) {
+      rulesLoading.await(); // a bad rule set is still the error reported, as when it loaded first
+      throw e;
     }
     if (ignores != null) {
       report = applyIgnoreFile(ignores, report);

@@ -53,6 +53,29 @@ class ScanBadInputTest {
     assertTrue(run.out().contains("Status:  CLEAN"), run.toString());
   }
 
+  // The rules compile on their own thread while the image is opened (RulesLoading): a bad rule set
+  // must still be the error reported, whatever else fails, and never a scan without rules.
+  @Test
+  void badRulesFileIsReportedEvenWhenTheImageFailsToo() throws Exception {
+    Path rules = dir.resolve("bad-rules.yaml");
+    Files.writeString(rules, "rules: [this is: not a rule\n");
+    CliRun withRegistryDown = scan("127.0.0.1:1/app:1", "--insecure-registry", "127.0.0.1:1", "--rules", rules.toString());
+    assertEquals(ExitCodes.USAGE_OR_INPUT, withRegistryDown.exitCode(), withRegistryDown.toString());
+    assertTrue(withRegistryDown.err().contains("bad-rules.yaml"), withRegistryDown.toString());
+
+    CliRun withGoodImage = scan(layout(new OciLayoutBuilder().layer(
+        new TarBuilder().file("bin/hello", Samples.HARMLESS_SCRIPT).build(), Compression.GZIP)), "--rules", rules.toString());
+    assertEquals(ExitCodes.USAGE_OR_INPUT, withGoodImage.exitCode(), withGoodImage.toString());
+    assertTrue(withGoodImage.err().contains("bad-rules.yaml"), withGoodImage.toString());
+    assertFalse(withGoodImage.out().contains("Status:"), "no report without the rules: " + withGoodImage);
+  }
+
+  @Test
+  void imageErrorIsReportedWhenTheRulesAreFine() {
+    CliRun run = scan("127.0.0.1:1/app:1", "--insecure-registry", "127.0.0.1:1");
+    assertEquals(ExitCodes.REGISTRY, run.exitCode(), run.toString());
+  }
+
   @Test
   void truncatedGzipIsIncomplete() {
     byte[] noise = new byte[200_000];
