@@ -22,6 +22,14 @@ class PathGlobTest {
     assertFalse(PathGlob.of("home/*/.bashrc").matches("home/u/v/.bashrc"));
     assertTrue(PathGlob.of("**/tests/**").matches("app.jar!/x/tests/y"));
     assertTrue(PathGlob.of("**/Dockerfile").matches("Dockerfile"));
+    assertTrue(PathGlob.of("**/*entrypoint*").matches("usr/local/bin/docker-entrypoint.sh"));
+    assertFalse(PathGlob.of("**/*entrypoint*").matches("usr/local/bin/docker-start.sh"));
+    assertFalse(PathGlob.of("**/*entrypoint*").matches("entrypoint.d/run"), "the literal must be in the last segment");
+    assertTrue(PathGlob.of("**/site-packages/*.pth").matches("site-packages/x.pth"));
+    assertTrue(PathGlob.of("**/site-packages/*.pth").matches("usr/lib/python3/site-packages/x.pth"));
+    assertFalse(PathGlob.of("**/site-packages/*.pth").matches("usr/lib/site-packages.pth"));
+    assertEquals(List.of("entrypoint"), PathGlob.of("**/*entrypoint*").inner());
+    assertEquals(List.of("site-packages/"), PathGlob.of("**/site-packages/*.pth").inner());
     assertTrue(PathGlob.of("a/**/b").matches("a/b"));
     assertFalse(PathGlob.of("a*a").matches("a"));
     assertTrue(PathGlob.of("a*a").matches("aa"));
@@ -29,7 +37,7 @@ class PathGlobTest {
     assertFalse(PathGlob.of("etc/passwd").matches("etc/passwd2"));
   }
 
-  /** The literal head/tail shortcut must never change an answer of the regex, which defines them. */
+  /** The literal head/tail/inner shortcuts must never change an answer of the regex, which defines them. */
   @Test
   void theShortcutAgreesWithTheRegexEverywhere() {
     Random random = new Random(5);
