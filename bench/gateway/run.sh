@@ -7,7 +7,8 @@
 #               smallest proxy on the gateway's Vert.x/JVM stack, so gateway minus bare-ctl is
 #               the cost of the gateway's own code and bare-ctl minus direct that of the stack
 # for a JSON chat completion and an SSE stream. Prints, side by side, p50/p99 at a fixed rate (hey,
-# RATE requests/s; medians of ROUNDS interleaved rounds), the latency each proxy adds over direct,
+# RATE requests/s; medians of ROUNDS interleaved rounds), the latency each proxy adds over direct
+# (the median over rounds of target minus the direct runs just before and after it in that round),
 # and max RPS (wrk, closed loop), with the issue's goals marked PASS/MISS.
 # Method: the JVMs are warmed until their JIT is quiet (steady state, as a replica that has served
 # for a while); by default the load generator and the mock share CPU 0 and the proxy under test has
@@ -24,7 +25,7 @@ LATENCY_MS="${LATENCY_MS:-20}"   # the mock upstream's fixed latency
 CONNECTIONS="${CONNECTIONS:-256}" # wrk connections for max RPS (must exceed RPS x latency)
 WARMUP="${WARMUP:-8}"            # seconds of gateway warm-up per kind, run twice
 KINDS="${KINDS:-json sse}"       # which request kinds to measure
-ROUNDS="${ROUNDS:-3}"            # interleaved latency rounds; the table shows medians
+ROUNDS="${ROUNDS:-5}"            # interleaved latency rounds; the table shows medians
 SETTLE_ROUNDS="${SETTLE_ROUNDS:-10}" # at most this many fixed-rate warm-up rounds until the JIT is quiet
 # PIN=1 (default): load generator and mock on CPU 0, the proxy under test on CPU 1; PIN=0: no
 # pinning, everything shares both CPUs (see common/lib.sh)
@@ -130,13 +131,29 @@ echo "mock latency ${LATENCY_MS} ms, ${DURATION} s per measurement, fixed rate $
 targets=(direct nginx gateway bare-ctl)
 # Latency first, right after the warm-up, in interleaved rounds so drift on the load side hits every
 # target alike; then max RPS (wrk at full speed changes the JIT's profile, so it goes last).
-declare -A P50 P99 RPS CPU
+declare -A P50 P99 RPS CPU R50 R99
 jit0="$(jit_compiles "$gw_pid")"; jits0="$(jit_seconds "$gw_pid")"
+# Added latency is paired: in each round, direct runs first and last, and a proxy's figure is its
+# value minus the mean of those two direct runs. Load on the machine drifts over minutes (seen:
+# nginx's per-round p50 moving by 1.5 ms between rounds); the pairing cancels most of it, and the
+# median over rounds drops the round a hiccup landed in.
+declare -A A50 A99
 for round in $(seq 1 "$ROUNDS"); do
   for kind in $KINDS; do
-    for target in "${targets[@]}"; do
+    for target in direct nginx gateway bare-ctl direct; do
       read -r p50 p99 < <(fixed_rate "$work/$kind.body" "${URL[$target]}")
       P50[$kind,$target]+=" $p50"; P99[$kind,$target]+=" $p99"
+      if [[ $target == direct && -n "${first50:-}" ]]; then
+        for t in nginx gateway bare-ctl; do
+          A50[$kind,$t]+=" $(awk -v a="${R50[$t]}" -v b="$first50" -v c="$p50" 'BEGIN {printf "%.2f", a - (b + c) / 2}')"
+          A99[$kind,$t]+=" $(awk -v a="${R99[$t]}" -v b="$first99" -v c="$p99" 'BEGIN {printf "%.2f", a - (b + c) / 2}')"
+        done
+        first50=""
+      elif [[ $target == direct ]]; then
+        first50="$p50"; first99="$p99"
+      else
+        R50[$target]="$p50"; R99[$target]="$p99"
+      fi
     done
   done
 done
@@ -161,9 +178,7 @@ for kind in $KINDS; do
     added50="-"; added99="-"
     if [[ $target != direct ]]; then
       # shellcheck disable=SC2086
-      d50="$(median ${P50[$kind,direct]})"; d99="$(median ${P99[$kind,direct]})"
-      added50="$(awk -v a="$p50" -v b="$d50" 'BEGIN {printf "%+.2f", a-b}')"
-      added99="$(awk -v a="$p99" -v b="$d99" 'BEGIN {printf "%+.2f", a-b}')"
+      added50="$(printf '%+.2f' "$(median ${A50[$kind,$target]})")"; added99="$(printf '%+.2f' "$(median ${A99[$kind,$target]})")"
     fi
     printf '%-5s %-8s %10s %10s %10s %12s %12s\n' "$kind" "$target" "${RPS[$kind,$target]}" "$p50" "$p99" "$added50" "$added99"
     [[ $target == gateway ]] && { g50="$added50"; g99="$added99"; }
@@ -171,7 +186,8 @@ for kind in $KINDS; do
   ratio="$(awk -v g="${RPS[$kind,gateway]}" -v n="${RPS[$kind,nginx]}" 'BEGIN {printf "%.2f", g/n}')"
   verdict() { awk -v v="$1" -v lim="$2" 'BEGIN {print (v + 0 <= lim ? "PASS" : "MISS")}'; }
   echo "$kind: goals at ${RATE} req/s: added p50 $g50 ms <= 0.5 $(verdict "$g50" 0.5); added p99 $g99 ms <= 3 $(verdict "$g99" 3); max RPS $ratio x nginx >= 0.5 $(awk -v r="$ratio" 'BEGIN {print (r >= 0.5 ? "PASS" : "MISS")}')"
-  echo "$kind: per-round p50s, gateway:${P50[$kind,gateway]} direct:${P50[$kind,direct]} nginx:${P50[$kind,nginx]}"
+  echo "$kind: added p50 per round, gateway:${A50[$kind,gateway]}; nginx:${A50[$kind,nginx]}; bare-ctl:${A50[$kind,bare-ctl]}"
+  echo "$kind: added p99 per round, gateway:${A99[$kind,gateway]}; nginx:${A99[$kind,nginx]}"
   echo "$kind: gateway CPU per request at max RPS (user+system): ${CPU[$kind]} us"
 done
 echo "JIT in the gateway during all latency rounds: $jit_during compilations, $jits_during s compiling (a few and ~0: steady state)"
