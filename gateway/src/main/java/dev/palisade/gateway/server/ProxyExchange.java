@@ -582,9 +582,21 @@ final class ProxyExchange {
     }
   }
 
+  /**
+   * Ends the stream with what is batched in the same write as the closing chunk: written apart,
+   * they left in two TCP segments, and the client woke up twice to read the end of every stream.
+   */
   private void endResponse() {
-    flushBatch();
-    res.end();
+    if (res.ended()) {
+      return;
+    }
+    if (batch != null && batch.length() > 0) {
+      Buffer last = batch;
+      batch = Buffer.buffer();
+      res.end(last);
+    } else {
+      res.end();
+    }
   }
 
   private void write(Buffer bytes) {
