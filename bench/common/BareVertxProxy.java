@@ -44,7 +44,14 @@ public class BareVertxProxy extends AbstractVerticle {
             var res = req.response().setStatusCode(up.statusCode());
             String type = up.getHeader("content-type");
             if (type != null) res.putHeader("content-type", type);
-            if (up.getHeader("content-length") == null) res.setChunked(true);
+            // A body of known length keeps it (Vert.x refuses a write that is neither chunked nor of
+            // a declared length: without this, every JSON answer here was an empty 200).
+            String length = up.getHeader("content-length");
+            if (length != null) {
+              res.putHeader("content-length", length);
+            } else {
+              res.setChunked(true);
+            }
             up.handler(res::write);
             up.endHandler(v -> res.end());
           });

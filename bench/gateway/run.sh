@@ -79,6 +79,20 @@ declare -A URL=(
   [bare-ctl]="http://127.0.0.1:$bare_port/v1/chat/completions"
 )
 AUTH="Bearer $ckey"
+# Every target must give a whole answer before it is timed: a 200 with an empty body is fast and
+# wrong (the bare control once answered every JSON request that way, and only the body showed it).
+check_answer() { # target kind
+  local body
+  body="$(curl -fsS -H "Authorization: $AUTH" -H 'content-type: application/json' \
+    --data-binary "@$work/$2.body" "${URL[$1]}")" || { echo "bench: $1 failed a $2 request" >&2; exit 4; }
+  if ! case $2 in json) grep -q '"chat.completion"' ;; *) grep -q '^data: \[DONE\]' ;; esac <<<"$body"; then
+    echo "bench: $1 answered a $2 request without a complete body: ${body:0:200}" >&2
+    exit 4
+  fi
+}
+for target in "${!URL[@]}"; do
+  for kind in $KINDS; do check_answer "$target" "$kind"; done
+done
 
 max_rps() { # body url -> "requests/s total_requests"
   BODY_FILE="$1" AUTH="$AUTH" "${on_load[@]}" wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --timeout 5s \
