@@ -73,7 +73,8 @@ public final class LeasedQuotaStore implements QuotaStore, AutoCloseable {
 
   static final LuaScript LEASE = LuaScript.resource(
       "/dev/palisade/gateway/state/quota-common.lua", "/dev/palisade/gateway/state/quota-lease.lua");
-  static final LuaScript FLUSH = LuaScript.resource("/dev/palisade/gateway/state/quota-lease-flush.lua");
+  static final LuaScript FLUSH = LuaScript.resource(
+      "/dev/palisade/gateway/state/quota-common.lua", "/dev/palisade/gateway/state/quota-lease-flush.lua");
   /** A block is at most this fraction (1/n) of what remains under the tightest limit. */
   static final int SHARE = 8;
   /** Smaller blocks than this many requests are not leased: per-request reservation instead. */

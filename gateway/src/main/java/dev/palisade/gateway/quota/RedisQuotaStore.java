@@ -33,7 +33,8 @@ public final class RedisQuotaStore implements QuotaStore {
 
   static final LuaScript RESERVE = LuaScript.resource(
       "/dev/palisade/gateway/state/quota-common.lua", "/dev/palisade/gateway/state/quota-reserve.lua");
-  static final LuaScript SETTLE = LuaScript.resource("/dev/palisade/gateway/state/quota-settle.lua");
+  static final LuaScript SETTLE = LuaScript.resource(
+      "/dev/palisade/gateway/state/quota-common.lua", "/dev/palisade/gateway/state/quota-settle.lua");
 
   private final RedisLink redis;
   private final String prefix;

@@ -1,5 +1,5 @@
--- Shared by quota-reserve.lua and quota-lease.lua: LuaScript prepends this file to each, because
--- a Redis script cannot load another one.
+-- Shared by the quota scripts (reserve, settle, lease, lease-flush): LuaScript prepends this file
+-- to each, because a Redis script cannot load another one.
 -- KEYS: 1 day window, 2 month window, 3 minute window, 4 lease expiries (zset), 5 leases (hash)
 
 -- Gives back what one lease record ("tokens|day key|month key|minute key") still reserves.
@@ -32,4 +32,16 @@ end
 local function total(k)
   local v = redis.call('HMGET', k, 'used', 'reserved')
   return (tonumber(v[1]) or 0) + (tonumber(v[2]) or 0)
+end
+
+-- Moves a settlement into the day, month and minute windows (KEYS 1-3): `reserved` tokens stop
+-- being reserved and `used` tokens are counted as used. A window that has ended (its key expired)
+-- is not recreated.
+local function settle_windows(reserved, used)
+  for n = 1, 3 do
+    if redis.call('EXISTS', KEYS[n]) == 1 then
+      if reserved > 0 then redis.call('HINCRBY', KEYS[n], 'reserved', -reserved) end
+      if used > 0 then redis.call('HINCRBY', KEYS[n], 'used', used) end
+    end
+  end
 end

@@ -24,12 +24,7 @@ if lease then
     redis.call('ZADD', KEYS[4], tonumber(ARGV[6]) + tonumber(ARGV[7]), ARGV[1])
   end
 end
-for n = 1, 3 do
-  if redis.call('EXISTS', KEYS[n]) == 1 then
-    if release > 0 then redis.call('HINCRBY', KEYS[n], 'reserved', -release) end
-    if used > 0 then redis.call('HINCRBY', KEYS[n], 'used', used) end
-  end
-end
+settle_windows(release, used)
 local back = tonumber(ARGV[4])
 if back > 0 and redis.call('EXISTS', KEYS[3]) == 1 then
   redis.call('HINCRBY', KEYS[3], 'requests', -back)

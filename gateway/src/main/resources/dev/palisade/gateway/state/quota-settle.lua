@@ -13,11 +13,6 @@ if lease then
   redis.call('ZREM', KEYS[4], ARGV[1])
 end
 local used = tonumber(ARGV[2])
-for n = 1, 3 do
-  if redis.call('EXISTS', KEYS[n]) == 1 then
-    if reserved > 0 then redis.call('HINCRBY', KEYS[n], 'reserved', -reserved) end
-    if used > 0 then redis.call('HINCRBY', KEYS[n], 'used', used) end
-  end
-end
+settle_windows(reserved, used)
 if lease then return 1 end
 return 0

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.palisade.gateway.config.StateConfig;
-import dev.palisade.gateway.config.StateConfig.OnUnavailable;
 import dev.palisade.gateway.state.RedisLink;
 import dev.palisade.gateway.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +15,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -62,9 +58,7 @@ class LeasedQuotaStoreTest {
   }
 
   RedisLink link() {
-    StateConfig config = new StateConfig(
-        Optional.of(URI.create(redis.url())), Optional.empty(), "t:", OnUnavailable.FAIL_CLOSED);
-    return up(RedisLink.open(vertx, config, Duration.ofMillis(1500), Duration.ofMillis(100)));
+    return up(redis.link(vertx, Duration.ofMillis(1500)));
   }
 
   /** Waits for the link's first answer (a store treats a link not yet up as down). */
@@ -266,9 +260,7 @@ class LeasedQuotaStoreTest {
   @Test
   void aReplicaKilledWithoutFlushingHasItsBlockGivenBackAfterTheLease() throws Exception {
     Vertx dying = Vertx.vertx();
-    StateConfig config = new StateConfig(
-        Optional.of(URI.create(redis.url())), Optional.empty(), "t:", OnUnavailable.FAIL_CLOSED);
-    RedisLink dead = up(RedisLink.open(dying, config, Duration.ofMillis(1500), Duration.ofMillis(100)));
+    RedisLink dead = up(redis.link(dying, Duration.ofMillis(1500)));
     Duration lease = Duration.ofMillis(500);
     LeasedQuotaStore killed = new LeasedQuotaStore(new RedisQuotaStore(dead, "t:", Clock.systemUTC(), lease),
         dead, Clock.systemUTC(), lease, new LeasedQuotaStore.Settings(100, 1000, Duration.ofSeconds(1)), dead::isUp);

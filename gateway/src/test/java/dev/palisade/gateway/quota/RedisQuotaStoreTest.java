@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.palisade.gateway.config.StateConfig;
 import dev.palisade.gateway.config.StateConfig.OnUnavailable;
 import dev.palisade.gateway.state.RedisLink;
 import dev.palisade.gateway.state.StateStoreUnavailableException;
@@ -14,12 +13,10 @@ import dev.palisade.gateway.testing.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -59,9 +56,7 @@ class RedisQuotaStoreTest {
   }
 
   RedisLink link(String url) {
-    StateConfig config = new StateConfig(
-        Optional.of(URI.create(url)), Optional.empty(), "t:", OnUnavailable.FAIL_CLOSED);
-    return RedisLink.open(vertx, config, Duration.ofMillis(1500), Duration.ofMillis(100));
+    return TestRedis.link(vertx, url, Duration.ofMillis(1500));
   }
 
   RedisQuotaStore store(Duration lease) {

@@ -47,8 +47,13 @@ public final class TestRedis implements AutoCloseable {
    * short health-check interval so tests see Redis come back quickly.
    */
   public RedisLink link(Vertx vertx, Duration timeout) {
+    return link(vertx, url(), timeout);
+  }
+
+  /** The same, to any address: a dead port or a server that never answers, for the failure tests. */
+  public static RedisLink link(Vertx vertx, String url, Duration timeout) {
     StateConfig config = new StateConfig(
-        Optional.of(URI.create(url())), Optional.empty(), "t:", OnUnavailable.FAIL_CLOSED);
+        Optional.of(URI.create(url)), Optional.empty(), "t:", OnUnavailable.FAIL_CLOSED);
     return RedisLink.open(vertx, config, timeout, Duration.ofMillis(100));
   }
 

@@ -31,62 +31,41 @@ public record PathGlob(String glob, Pattern pattern, String head, String tail, L
   }
 
   public static PathGlob of(String glob) {
+    // One pass: the regex, and the literal runs between wildcards (the first is the head, the
+    // last the tail; a glob without wildcards is one run, its head).
     String normalized = normalize(glob);
-    int first = firstWildcard(normalized);
-    String head = first < 0 ? normalized : normalized.substring(0, first);
-    int tailStart = first < 0 ? normalized.length() : endOfLastWildcard(normalized);
-    String tail = normalized.substring(tailStart);
-    List<String> inner = first < 0 ? List.of() : innerLiterals(normalized.substring(first, tailStart));
-    return new PathGlob(glob, Pattern.compile(toRegex(normalized), Pattern.DOTALL), head, tail, inner);
-  }
-
-  /** The literal runs of a glob part that starts and ends with a wildcard (a {@code **}{@code /} owns its slash). */
-  private static List<String> innerLiterals(String middle) {
-    List<String> literals = new ArrayList<>();
+    StringBuilder regex = new StringBuilder();
+    List<String> runs = new ArrayList<>();
     StringBuilder run = new StringBuilder();
-    for (int i = 0; i < middle.length(); i++) {
-      char c = middle.charAt(i);
-      if (c == '*' || c == '?') {
-        if (c == '*' && i + 1 < middle.length() && middle.charAt(i + 1) == '*') {
-          i += i + 2 < middle.length() && middle.charAt(i + 2) == '/' ? 2 : 1;
-        }
-        if (!run.isEmpty()) {
-          literals.add(run.toString());
-          run.setLength(0);
-        }
-      } else {
+    for (int i = 0; i < normalized.length(); i++) {
+      char c = normalized.charAt(i);
+      if (c != '*' && c != '?') {
         run.append(c);
+        continue;
       }
-    }
-    if (!run.isEmpty()) {
-      literals.add(run.toString());
-    }
-    return literals;
-  }
-
-  private static int firstWildcard(String glob) {
-    for (int i = 0; i < glob.length(); i++) {
-      if (glob.charAt(i) == '*' || glob.charAt(i) == '?') {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** Where the text after the last wildcard starts; the slash of a {@code **}{@code /} is the wildcard's. */
-  private static int endOfLastWildcard(String glob) {
-    int end = 0;
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        boolean slashAfter = i + 2 < glob.length() && glob.charAt(i + 2) == '/';
+      endRun(run, runs, regex);
+      if (c == '*' && i + 1 < normalized.length() && normalized.charAt(i + 1) == '*') {
+        boolean slashAfter = i + 2 < normalized.length() && normalized.charAt(i + 2) == '/';
+        regex.append(slashAfter ? "(?:.*/)?" : ".*"); // the slash of a **/ is the wildcard's
         i += slashAfter ? 2 : 1;
-        end = i + 1;
-      } else if (c == '*' || c == '?') {
-        end = i + 1;
+      } else {
+        regex.append(c == '*' ? "[^/]*" : "[^/]");
       }
     }
-    return end;
+    endRun(run, runs, regex);
+    String head = runs.get(0);
+    String tail = runs.size() == 1 ? "" : runs.get(runs.size() - 1);
+    List<String> inner = runs.size() <= 2 ? List.of()
+        : runs.subList(1, runs.size() - 1).stream().filter(r -> !r.isEmpty()).toList();
+    return new PathGlob(glob, Pattern.compile(regex.toString(), Pattern.DOTALL), head, tail, inner);
+  }
+
+  private static void endRun(StringBuilder run, List<String> runs, StringBuilder regex) {
+    runs.add(run.toString());
+    if (!run.isEmpty()) {
+      regex.append(Pattern.quote(run.toString()));
+    }
+    run.setLength(0);
   }
 
   /** Strips leading {@code /} and {@code ./}, so {@code /etc/x} and {@code etc/x} mean the same. */
@@ -114,25 +93,6 @@ public record PathGlob(String glob, Pattern pattern, String head, String tail, L
       from = at + literal.length();
     }
     return pattern.matcher(p).matches();
-  }
-
-  private static String toRegex(String glob) {
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        boolean slashAfter = i + 2 < glob.length() && glob.charAt(i + 2) == '/';
-        re.append(slashAfter ? "(?:.*/)?" : ".*");
-        i += slashAfter ? 2 : 1;
-      } else if (c == '*') {
-        re.append("[^/]*");
-      } else if (c == '?') {
-        re.append("[^/]");
-      } else {
-        re.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return re.toString();
   }
 
   @Override
