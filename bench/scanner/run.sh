@@ -2,7 +2,9 @@
 # Scanner benchmark (issue 3, "Benchmark"). Builds an OCI image layout from real files of this
 # machine (4 gzip layers: base OS, runtimes, shared data, misc; see build-image.py), then measures
 # side by side on that same image, interleaved run by run so load drift hits all three alike:
-#   (a) scanner   java -jar scanner.jar scan oci:DIR:bench --format json --quiet
+#   (a) scanner   bin/scanner scan oci:DIR:bench --format json --quiet (the launcher users run:
+#                 its JVM options and its class-data-sharing archive, made by one untimed run
+#                 first, as a user's first scan after a build makes it)
 #                 wall time, MB/s of uncompressed layer bytes, peak RSS (GNU time "%M")
 #   (b) yara      the peer pipeline: tar -xzf every layer into a temp dir (layers in parallel),
 #                 then yara -r -N -p 2 miner-literals.yar DIR (literals of policies/rules)
@@ -21,10 +23,13 @@
 #   --rebuild       rebuild cached images (kept in bench/scanner/.work/, git-ignored)
 #   --wait-load L   before measuring, wait (at most 5 min) until the 1-minute load is below L
 #   --profile       after the runs, one more scanner run under JFR; prints where CPU time goes
-#   --java-opts S   extra JVM options for the scanner (default: none, i.e. what users get)
+#   --java-opts S   JVM options for the scanner instead of bin/scanner's defaults
+#   --no-cds        run the scanner without its class-data-sharing archive (PALISADE_CDS=off)
 #   --also-java-opts S  one more scanner row, (a'), run with these JVM options (e.g. a launcher
 #                   default under consideration: "-XX:+UseSerialGC -Xmx128m"); goals still use (a)
-# Environment: JAVA (default java), SCANNER_JAR (default scanner/target/scanner.jar; copied at start
+# Every timed run starts after a sync, so no run pays for the previous one's disk writes (the
+# yara pipeline extracts the whole image to disk).
+# Environment: JAVA (default java; the scanner runs on the JDK it belongs to), SCANNER_JAR (default scanner/target/scanner.jar; copied at start
 # so a concurrent rebuild cannot change it mid-run).
 # Needs (Debian): java 17, python3, gzip, tar, yara, GNU time (/usr/bin/time: apt-get install -y time).
 set -euo pipefail
@@ -47,6 +52,7 @@ profile=0
 java_opts="$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$root/bin/scanner")"
 [[ -n "$java_opts" ]] || { echo "bench: no default_java_opts line in $root/bin/scanner" >&2; exit 3; }
 alt_opts=""
+cds=on
 
 die() { echo "bench: $*" >&2; exit 3; }
 while [[ $# -gt 0 ]]; do
@@ -60,6 +66,7 @@ while [[ $# -gt 0 ]]; do
     --profile) profile=1; shift ;;
     --java-opts) java_opts="${2?}"; shift 2 ;;
     --also-java-opts) alt_opts="${2:?}"; shift 2 ;;
+    --no-cds) cds=off; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
@@ -86,6 +93,8 @@ jar="$work/scanner.jar"
 cp "$SCANNER_JAR" "$jar"
 [[ "$SCANNER_JAR" == "$CACHE/scanner.jar" ]] || cp -p "$SCANNER_JAR" "$CACHE/scanner.jar"
 cores="$(nproc)"
+# bin/scanner runs `java` from JAVA_HOME: point it at the JDK of $JAVA.
+java_home="$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")"
 
 load1() { cut -d' ' -f1 /proc/loadavg; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -117,6 +126,7 @@ timed() { # outfile cmd... ; appends "wall rss user sys rc"
   local out="$1"; shift
   local t="$work/time.$$"
   local rc=0
+  sync
   /usr/bin/time -f '%e %M %U %S' -o "$t" "$@" || rc=$?
   echo "$(tail -n1 "$t") $rc" >>"$out"
 }
@@ -124,9 +134,20 @@ timed() { # outfile cmd... ; appends "wall rss user sys rc"
 run_scanner() { # size label [variant jvm-options]
   local img; img="$(image_dir "$1")"
   local variant="${3:-scanner}" opts="${4:-$java_opts}"
-  # shellcheck disable=SC2086
-  timed "$work/res.$variant.$2" "$JAVA" $opts -jar "$jar" scan "oci:$img:bench" --format json --quiet \
+  timed "$work/res.$variant.$2" env JAVA_HOME="$java_home" PALISADE_SCANNER_JAR="$jar" PALISADE_JAVA_OPTS="$opts" \
+    PALISADE_CDS="$cds" "$root/bin/scanner" scan "oci:$img:bench" --format json --quiet \
     --allow-incomplete --output "$work/report.$variant.$2.json" 2>"$work/$variant.$2.stderr"
+}
+
+# One untimed scan, as a user's first after a build: bin/scanner writes its class-data-sharing
+# archive next to the jar at the end of it. Later runs map their classes from it.
+prepare_scanner() { # size
+  local img; img="$(image_dir "$1")"
+  env JAVA_HOME="$java_home" PALISADE_SCANNER_JAR="$jar" PALISADE_JAVA_OPTS="$java_opts" PALISADE_CDS="$cds" \
+    "$root/bin/scanner" scan "oci:$img:bench" --format json --quiet --allow-incomplete >/dev/null 2>&1 || true
+  if [[ $cds == on ]] && ! compgen -G "${jar%.jar}.cds-*.jsa" >/dev/null; then
+    echo "bench: bin/scanner made no class-data-sharing archive; the scanner runs without one" >&2
+  fi
 }
 
 run_yara_pipeline() { # size label
@@ -176,7 +197,7 @@ maybe_wait_load() {
 
 # --- report ----------------------------------------------------------------------------------
 summarise() { # size label full(0/1) loadbefore loadafter
-  python3 - "$work" "$(image_dir "$1")" "$2" "$3" "$4" "$5" "$cores" "$runs" "$java_opts" "$alt_opts" <<'PY'
+  BENCH_CDS="$cds" python3 - "$work" "$(image_dir "$1")" "$2" "$3" "$4" "$5" "$cores" "$runs" "$java_opts" "$alt_opts" <<'PY'
 import json, os, statistics, sys
 work, img, label, full, load_before, load_after, cores, runs, java_opts, alt_opts = sys.argv[1:]
 full = full == "1"
@@ -204,7 +225,7 @@ print("== Scanner benchmark: %s image, %s layers, %.1f MB uncompressed (%.1f MB 
 if meta.get("repeatedEntries"):
     print("   (%d entries are repeats of real files, to reach the size)" % meta["repeatedEntries"])
 if java_opts:
-    print("   scanner JVM options: %s" % java_opts)
+    print("   scanner JVM options: %s; class-data sharing: %s" % (java_opts, os.environ.get("BENCH_CDS", "on")))
 print("   machine: %s cores; load average (1/5/15 min) before: %s, after: %s" % (cores, load_before, load_after))
 print("   %s run(s) of each, interleaved; goals use the best (lowest) wall time of each, as load only adds time" % runs)
 print()
@@ -321,6 +342,7 @@ measure() { # size full(0/1)
   local size="$1" full="$2" label="$1"
   ensure_image "$size"
   warm_cache "$size"
+  prepare_scanner "$size"
   maybe_wait_load
   local before; before="$(loadavg)"
   for ((r = 1; r <= runs; r++)); do

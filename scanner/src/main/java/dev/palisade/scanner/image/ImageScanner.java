@@ -20,6 +20,7 @@ import dev.palisade.scanner.api.ScanException;
 import dev.palisade.scanner.api.ScanOptions;
 import dev.palisade.scanner.api.ScanReport;
 import dev.palisade.scanner.detect.Detector;
+import dev.palisade.scanner.layer.FileHandoff;
 import dev.palisade.scanner.layer.LayerResult;
 import dev.palisade.scanner.layer.LayerScanner;
 import dev.palisade.scanner.layer.LayerTimeline;
@@ -31,6 +32,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
@@ -154,37 +157,50 @@ public final class ImageScanner {
   private List<LayerResult> scanLayers(ImageSource source, ImageManifest manifest, String platform) {
     LayerScanner scanner = new LayerScanner(detector, options.limits());
     List<Descriptor> layers = manifest.layers();
-    int threads = Math.min(options.parallelism(), Math.max(1, layers.size()));
+    // As many threads as asked for even when there are fewer layers: a thread with no layer of its
+    // own scans files the others hand off (FileHandoff), so a 1-layer image still uses every core.
+    int threads = options.parallelism();
+    FileHandoff handoff = new FileHandoff(layers.size());
+    // Largest layers first: with fewer threads than layers, the biggest one started last would
+    // leave the other threads idle at the end (longest-processing-time-first scheduling).
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingLong((Integer i) -> layers.get(i).size()).reversed()
+        .thenComparingInt(i -> i));
+    AtomicInteger nextInOrder = new AtomicInteger();
+    AtomicReferenceArray<LayerResult> results = new AtomicReferenceArray<>(layers.size());
     ExecutorService pool = Executors.newFixedThreadPool(threads, runnable -> {
       Thread thread = new Thread(runnable, "palisade-layer-scan");
       thread.setDaemon(true);
       return thread;
     });
     try {
-      // Largest layers first: with fewer threads than layers, the biggest one started last would
-      // leave the other threads idle at the end (longest-processing-time-first scheduling).
-      List<Integer> order = new ArrayList<>();
-      for (int i = 0; i < layers.size(); i++) {
-        order.add(i);
-      }
-      order.sort(Comparator.comparingLong((Integer i) -> layers.get(i).size()).reversed()
-          .thenComparingInt(i -> i));
-      List<Future<LayerResult>> futures = new ArrayList<>(Collections.nCopies(layers.size(), null));
-      for (int index : order) {
-        Descriptor layer = layers.get(index);
-        futures.set(index, pool.submit(() -> {
-          events.accept(new ScanEvent(ScanEvent.Kind.LAYER_STARTED, platform, index, layers.size(), 0, layer.size(), layer.digest().toString()));
-          LayerResult result = scanner.scan(source, layer, index, bytes ->
-              events.accept(new ScanEvent(ScanEvent.Kind.LAYER_PROGRESS, platform, index, layers.size(), bytes, layer.size(), null)));
-          events.accept(new ScanEvent(ScanEvent.Kind.LAYER_FINISHED, platform, index, layers.size(), layer.size(), layer.size(), null));
-          return result;
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        workers.add(pool.submit(() -> {
+          int next;
+          while ((next = nextInOrder.getAndIncrement()) < order.size()) {
+            int index = order.get(next);
+            try {
+              results.set(index, scanLayer(scanner, source, layers.get(index), index, layers.size(), platform, handoff));
+            } finally {
+              handoff.layerFinished();
+            }
+          }
+          handoff.helpUntilLayersFinished();
+          return null;
         }));
       }
-      List<LayerResult> results = new ArrayList<>();
-      for (Future<LayerResult> future : futures) {
-        results.add(future.get());
+      for (Future<?> worker : workers) {
+        worker.get();
       }
-      return results;
+      List<LayerResult> inOrder = new ArrayList<>();
+      for (int i = 0; i < layers.size(); i++) {
+        inOrder.add(results.get(i));
+      }
+      return inOrder;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("scan interrupted", e);
@@ -194,5 +210,14 @@ public final class ImageScanner {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private LayerResult scanLayer(LayerScanner scanner, ImageSource source, Descriptor layer, int index, int count,
+      String platform, FileHandoff handoff) {
+    events.accept(new ScanEvent(ScanEvent.Kind.LAYER_STARTED, platform, index, count, 0, layer.size(), layer.digest().toString()));
+    LayerResult result = scanner.scan(source, layer, index, bytes ->
+        events.accept(new ScanEvent(ScanEvent.Kind.LAYER_PROGRESS, platform, index, count, bytes, layer.size(), null)), handoff);
+    events.accept(new ScanEvent(ScanEvent.Kind.LAYER_FINISHED, platform, index, count, layer.size(), layer.size(), null));
+    return result;
   }
 }

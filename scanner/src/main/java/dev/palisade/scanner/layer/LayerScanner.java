@@ -15,10 +15,13 @@ import dev.palisade.scanner.detect.Detector;
 import dev.palisade.scanner.detect.FileContext;
 import dev.palisade.scanner.detect.Severity;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -34,18 +37,34 @@ public final class LayerScanner {
   private static final String WHITEOUT_PREFIX = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
   private static final int READ_BUFFER = 256 * 1024;
+  private static final int TAR_BUFFER = 64 * 1024;
+
+  /** Incompletes about the layer as a whole sort after those about its files. */
+  private static final long LAYER_ORDINAL = Long.MAX_VALUE;
 
   private final Detector detector;
   private final ScanLimits limits;
+  /** Each thread's content scanner: it holds a 64 KiB buffer, too much to make per file. */
+  private final ThreadLocal<ThreadScanning> scanning;
 
   public LayerScanner(Detector detector, ScanLimits limits) {
     this.detector = detector;
     this.limits = limits;
+    this.scanning = ThreadLocal.withInitial(() -> new ThreadScanning(detector, limits));
   }
 
-  /** Scans the layer at {@code index}; never throws for bad content, only records it. */
+  /** Scans the layer at {@code index}, every file on this thread. */
   public LayerResult scan(ImageSource source, Descriptor layer, int index, LongConsumer progress) {
+    return scan(source, layer, index, progress, FileHandoff.none());
+  }
+
+  /**
+   * Scans the layer at {@code index}; never throws for bad content, only records it. Small files
+   * may be handed to threads helping through {@code handoff}; this returns once they are scanned.
+   */
+  public LayerResult scan(ImageSource source, Descriptor layer, int index, LongConsumer progress, FileHandoff handoff) {
     Collector collector = new Collector(layer, index);
+    Walk walk = new Walk(collector, handoff);
     String compression = "unknown";
     long compressed = 0;
     long uncompressed = 0;
@@ -57,8 +76,12 @@ public final class LayerScanner {
       compression = detected.jsonName();
       BoundedDecompressedStream tarStream = new BoundedDecompressedStream(detected.decompress(buffered),
           limits.maxLayerBytes(), limits.maxCompressionRatio(), limits.ratioGraceBytes(), counted::count);
-      entries = walk(tarStream, collector);
-      inspectTrailingData(tarStream, collector);
+      // The tar reader asks for 512-byte headers and paddings one at a time; straight from the
+      // inflater, each of those was a native inflate call of its own. Buffered, inflating runs in
+      // large blocks (bulk reads of file bodies still bypass the buffer).
+      InputStream tarInput = new BufferedInputStream(tarStream, TAR_BUFFER);
+      entries = walk.run(tarInput);
+      inspectTrailingData(tarInput, collector);
       // Read the blob to its end so the digest is checked even when the tar ended early.
       buffered.transferTo(OutputStreamSink.INSTANCE);
       compressed = counted.count();
@@ -72,14 +95,101 @@ public final class LayerScanner {
       collector.incomplete("layer-unreadable", e.getMessage());
     } catch (IOException | RuntimeException e) {
       collector.incomplete("corrupt-layer", "layer could not be read to its end: " + describe(e));
+    } finally {
+      // Handed-off files write to the collector: all must be done before it is read.
+      walk.awaitHandedOff();
     }
     LayerSummary summary = new LayerSummary(index, layer.digest().toString(), layer.mediaType(), compression,
         compressed, uncompressed, entries);
-    return new LayerResult(summary, collector.entries, collector.findings, collector.incomplete, collector.dropped);
+    return new LayerResult(summary, collector.entries, collector.findings, collector.incompleteInOrder(),
+        collector.dropped);
   }
 
-  private long walk(InputStream tarStream, Collector collector) throws IOException {
-    ContentScanner content = new ContentScanner(detector, limits, collector);
+  /** Scans a file another thread read and handed off; runs on whichever thread took it. */
+  private void scanHandedOff(FileHandoff.Task task, Walk owner) {
+    ThreadScanning mine = scanning.get();
+    mine.sink.target(owner.collector, task.ordinal());
+    try {
+      mine.content.scanFile(task.file(), new ByteArrayInputStream(task.bytes()), 0);
+    } catch (IOException | RuntimeException e) {
+      // The bytes are in memory, so this is a fault of the scanner, not of the layer: still, the
+      // file was not fully scanned, and saying so is what matters.
+      owner.collector.incomplete(task.ordinal(), "file-unreadable", task.file().path(),
+          "file could not be scanned: " + describe(e));
+    } finally {
+      owner.handoff.finished(task);
+    }
+  }
+
+  /** One layer's tar walk: which files it scans itself and which it hands off. */
+  final class Walk {
+    private final Collector collector;
+    private final FileHandoff handoff;
+    /** The current file's place in the layer: orders incompletes whoever scans the file. */
+    private long ordinal;
+    /** Handed-off files not yet scanned; guarded by the handoff's monitor. */
+    int outstanding;
+
+    Walk(Collector collector, FileHandoff handoff) {
+      this.collector = collector;
+      this.handoff = handoff;
+    }
+
+    long run(InputStream tarStream) throws IOException {
+      return walk(tarStream, this);
+    }
+
+    /**
+     * Scans a regular file's body here, or reads it into memory and hands it off when a thread
+     * is idle. Sparse entries are always scanned here: their header size is not their length.
+     */
+    void scanFile(FileContext file, InputStream body, boolean sparse) throws IOException {
+      long fileOrdinal = ++ordinal;
+      if (sparse || !handoff.wants(file.size())) {
+        scanHere(file, body, fileOrdinal);
+        return;
+      }
+      byte[] bytes = new byte[(int) file.size()];
+      int filled = 0;
+      try {
+        int n;
+        while (filled < bytes.length && (n = body.read(bytes, filled, bytes.length - filled)) >= 0) {
+          filled += n;
+        }
+      } catch (IOException e) {
+        // The layer is damaged: scan what was read, as the streaming path would, then stop.
+        scanHere(file, new ByteArrayInputStream(bytes, 0, filled), fileOrdinal);
+        throw e;
+      }
+      FileHandoff.Task task = new FileHandoff.Task(this, file,
+          filled == bytes.length ? bytes : Arrays.copyOf(bytes, filled), fileOrdinal);
+      if (!handoff.offer(task)) {
+        scanHere(file, new ByteArrayInputStream(task.bytes()), fileOrdinal);
+      }
+    }
+
+    /** Scans an entry's body on this thread (whiteouts' bodies too). */
+    void scanHere(FileContext file, InputStream body) throws IOException {
+      scanHere(file, body, ++ordinal);
+    }
+
+    private void scanHere(FileContext file, InputStream body, long fileOrdinal) throws IOException {
+      ThreadScanning mine = scanning.get();
+      mine.sink.target(collector, fileOrdinal);
+      mine.content.scanFile(file, body, 0);
+    }
+
+    void scanHandedOff(FileHandoff.Task task) {
+      LayerScanner.this.scanHandedOff(task, this);
+    }
+
+    void awaitHandedOff() {
+      handoff.awaitAll(this);
+    }
+  }
+
+  private long walk(InputStream tarStream, Walk files) throws IOException {
+    Collector collector = files.collector;
     // Block size 512: with the default 10240 the reader swallows whatever follows the
     // end-of-archive marker up to the block boundary, and data hidden there would go unseen.
     TarArchiveInputStream tar = new TarArchiveInputStream(tarStream, 512, "UTF-8");
@@ -117,12 +227,12 @@ public final class LayerScanner {
       String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "";
       if (base.equals(OPAQUE)) {
         collector.entries.add(new LayerEntry(dir, EntryKind.OPAQUE_WHITEOUT));
-        scanBodyIfAny(entry, tar, content, path);
+        scanBodyIfAny(entry, tar, files, path);
       } else if (base.startsWith(WHITEOUT_PREFIX)) {
         String deleted = (dir.isEmpty() ? "" : dir + "/") + base.substring(WHITEOUT_PREFIX.length());
         collector.entries.add(new LayerEntry(deleted, EntryKind.WHITEOUT));
         // A whiteout's own body should be empty; one that is not is a hiding place.
-        scanBodyIfAny(entry, tar, content, path);
+        scanBodyIfAny(entry, tar, files, path);
       } else if (entry.isDirectory()) {
         collector.entries.add(new LayerEntry(path, EntryKind.DIRECTORY));
       } else if (entry.isSymbolicLink()) {
@@ -131,7 +241,7 @@ public final class LayerScanner {
         collector.entries.add(new LayerEntry(path, EntryKind.HARDLINK));
       } else if (entry.isFile()) {
         collector.entries.add(new LayerEntry(path, EntryKind.FILE));
-        content.scanFile(new FileContext(path, entry.getSize(), entry.getMode()), tar, 0);
+        files.scanFile(new FileContext(path, entry.getSize(), entry.getMode()), tar, entry.isSparse());
       } else {
         collector.entries.add(new LayerEntry(path, EntryKind.OTHER));
       }
@@ -139,10 +249,10 @@ public final class LayerScanner {
     return count;
   }
 
-  private static void scanBodyIfAny(TarArchiveEntry entry, TarArchiveInputStream tar, ContentScanner content, String path)
+  private static void scanBodyIfAny(TarArchiveEntry entry, TarArchiveInputStream tar, Walk files, String path)
       throws IOException {
     if (entry.isFile() && entry.getSize() > 0) {
-      content.scanFile(new FileContext(path, entry.getSize(), entry.getMode()), tar, 0);
+      files.scanHere(new FileContext(path, entry.getSize(), entry.getMode()), tar);
     }
   }
 
@@ -201,13 +311,17 @@ public final class LayerScanner {
     return e.getClass().getSimpleName() + (message == null ? "" : ": " + PathNames.printable(message));
   }
 
-  /** Collects one layer's results; also the content scanner's sink. */
-  private final class Collector implements ContentSink {
+  /**
+   * Collects one layer's results. Threads helping with handed-off files write here too, so every
+   * write is synchronized; incompletes carry the file's ordinal in the layer, so the report lists
+   * them in the same order whichever thread scanned which file.
+   */
+  private final class Collector {
     private final Descriptor layer;
     private final int index;
     private final List<LayerEntry> entries = new ArrayList<>();
     private final List<Finding> findings = new ArrayList<>();
-    private final List<Incomplete> incomplete = new ArrayList<>();
+    private final List<OrderedIncomplete> incomplete = new ArrayList<>();
     private long dropped;
     private long nestedBytes;
 
@@ -216,8 +330,7 @@ public final class LayerScanner {
       this.index = index;
     }
 
-    @Override
-    public void detection(String path, Detection detection) {
+    void detection(String path, Detection detection) {
       add(new Finding(detection.ruleId(), detection.severity(), detection.title(), "layer",
           layer.digest().toString(), index, path, index, List.of(), -1, detection.offset(), detection.evidence()));
     }
@@ -232,7 +345,7 @@ public final class LayerScanner {
           "layer content does not match its digest (tampered or corrupt)", "(layer blob)", message);
     }
 
-    private void add(Finding finding) {
+    private synchronized void add(Finding finding) {
       if (findings.size() < limits.maxFindings()) {
         findings.add(finding);
       } else {
@@ -240,19 +353,62 @@ public final class LayerScanner {
       }
     }
 
-    @Override
-    public void incomplete(String reason, String path, String detail) {
-      incomplete.add(new Incomplete(reason, "layer " + index + " (" + layer.digest().shortHex() + ") " + path, detail));
+    synchronized void incomplete(long ordinal, String reason, String path, String detail) {
+      incomplete.add(new OrderedIncomplete(ordinal,
+          new Incomplete(reason, "layer " + index + " (" + layer.digest().shortHex() + ") " + path, detail)));
     }
 
-    void incomplete(String reason, String detail) {
-      incomplete.add(new Incomplete(reason, "layer " + index + " (" + layer.digest().shortHex() + ")", detail));
+    synchronized void incomplete(String reason, String detail) {
+      incomplete.add(new OrderedIncomplete(LAYER_ORDINAL,
+          new Incomplete(reason, "layer " + index + " (" + layer.digest().shortHex() + ")", detail)));
+    }
+
+    synchronized boolean chargeNestedBytes(long bytes) {
+      nestedBytes += bytes;
+      return nestedBytes <= limits.maxNestedBytesPerLayer();
+    }
+
+    synchronized List<Incomplete> incompleteInOrder() {
+      return incomplete.stream().sorted(Comparator.comparingLong(OrderedIncomplete::ordinal))
+          .map(OrderedIncomplete::incomplete).toList();
+    }
+  }
+
+  private record OrderedIncomplete(long ordinal, Incomplete incomplete) {}
+
+  /** Routes a content scanner's results to the layer and file it is scanning at the moment. */
+  private static final class FileSink implements ContentSink {
+    private Collector collector;
+    private long ordinal;
+
+    void target(Collector newCollector, long newOrdinal) {
+      this.collector = newCollector;
+      this.ordinal = newOrdinal;
+    }
+
+    @Override
+    public void detection(String path, Detection detection) {
+      collector.detection(path, detection);
+    }
+
+    @Override
+    public void incomplete(String reason, String path, String detail) {
+      collector.incomplete(ordinal, reason, path, detail);
     }
 
     @Override
     public boolean chargeNestedBytes(long bytes) {
-      nestedBytes += bytes;
-      return nestedBytes <= limits.maxNestedBytesPerLayer();
+      return collector.chargeNestedBytes(bytes);
+    }
+  }
+
+  /** A thread's content scanner and the sink it writes through. */
+  private static final class ThreadScanning {
+    final FileSink sink = new FileSink();
+    final ContentScanner content;
+
+    ThreadScanning(Detector detector, ScanLimits limits) {
+      this.content = new ContentScanner(detector, limits, sink);
     }
   }
 
