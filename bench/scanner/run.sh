@@ -23,10 +23,11 @@
 #   --rebuild       rebuild cached images (kept in bench/scanner/.work/, git-ignored)
 #   --wait-load L   before measuring, wait (at most 5 min) until the 1-minute load is below L
 #   --profile       after the runs, one more scanner run under JFR; prints where CPU time goes
-#   --java-opts S   JVM options for the scanner instead of bin/scanner's defaults
+#   --java-opts S   JVM options for the scanner instead of bin/scanner's defaults (its compiler
+#                   directives included)
 #   --no-cds        run the scanner without its class-data-sharing archive (PALISADE_CDS=off)
-#   --also-java-opts S  one more scanner row, (a'), run with these JVM options (e.g. a launcher
-#                   default under consideration: "-XX:+UseSerialGC -Xmx128m"); goals still use (a)
+#   --also-java-opts S  one more scanner row, (a'), run with these JVM options added to bin/scanner's
+#                   (PALISADE_EXTRA_JAVA_OPTS; e.g. a default under consideration); goals use (a)
 # Every timed run starts after a sync, so no run pays for the previous one's disk writes (the
 # yara pipeline extracts the whole image to disk).
 # Environment: JAVA (default java; the scanner runs on the JDK it belongs to), SCANNER_JAR (default scanner/target/scanner.jar; copied at start
@@ -48,9 +49,11 @@ runs=3
 rebuild=0
 wait_load=""
 profile=0
-# The same JVM options bin/scanner uses by default, so the figures are what users get.
-java_opts="$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$root/bin/scanner")"
-[[ -n "$java_opts" ]] || { echo "bench: no default_java_opts line in $root/bin/scanner" >&2; exit 3; }
+# The scanner runs through bin/scanner with its default JVM options, so the figures are what users
+# get; --java-opts replaces them (PALISADE_JAVA_OPTS). The defaults, for the header and --profile:
+default_opts="$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$root/bin/scanner")"
+[[ -n "$default_opts" ]] || { echo "bench: no default_java_opts line in $root/bin/scanner" >&2; exit 3; }
+java_opts=""
 alt_opts=""
 cds=on
 
@@ -133,8 +136,9 @@ timed() { # outfile cmd... ; appends "wall rss user sys rc"
 
 run_scanner() { # size label [variant jvm-options]
   local img; img="$(image_dir "$1")"
-  local variant="${3:-scanner}" opts="${4:-$java_opts}"
-  timed "$work/res.$variant.$2" env JAVA_HOME="$java_home" PALISADE_SCANNER_JAR="$jar" PALISADE_JAVA_OPTS="$opts" \
+  local variant="${3:-scanner}" extra="${4:-}"
+  timed "$work/res.$variant.$2" env JAVA_HOME="$java_home" PALISADE_SCANNER_JAR="$jar" PALISADE_JAVA_OPTS="$java_opts" \
+    PALISADE_EXTRA_JAVA_OPTS="$extra" \
     PALISADE_CDS="$cds" "$root/bin/scanner" scan "oci:$img:bench" --format json --quiet \
     --allow-incomplete --output "$work/report.$variant.$2.json" 2>"$work/$variant.$2.stderr"
 }
@@ -197,7 +201,8 @@ maybe_wait_load() {
 
 # --- report ----------------------------------------------------------------------------------
 summarise() { # size label full(0/1) loadbefore loadafter
-  BENCH_CDS="$cds" python3 - "$work" "$(image_dir "$1")" "$2" "$3" "$4" "$5" "$cores" "$runs" "$java_opts" "$alt_opts" <<'PY'
+  BENCH_CDS="$cds" python3 - "$work" "$(image_dir "$1")" "$2" "$3" "$4" "$5" "$cores" "$runs" \
+    "${java_opts:-bin/scanner defaults: $default_opts, plus its C2 directives}" "$alt_opts" <<'PY'
 import json, os, statistics, sys
 work, img, label, full, load_before, load_after, cores, runs, java_opts, alt_opts = sys.argv[1:]
 full = full == "1"
@@ -303,7 +308,7 @@ profile_scanner() { # size
   echo
   echo "== JFR profile of one scanner run ($1 image) =="
   # shellcheck disable=SC2086
-  "$JAVA" $java_opts -XX:StartFlightRecording=filename="$work/scan.jfr",settings=profile -jar "$jar" \
+  "$JAVA" ${java_opts:-$default_opts} -XX:StartFlightRecording=filename="$work/scan.jfr",settings=profile -jar "$jar" \
     scan "oci:$img:bench" --format json --quiet --allow-incomplete --output /dev/null >/dev/null 2>&1 || true
   jfr print --events jdk.GarbageCollection "$work/scan.jfr" >"$work/gc.txt" 2>/dev/null || true
   python3 - "$work/scan.jfr" "$work/gc.txt" <<'PY'
@@ -348,7 +353,7 @@ measure() { # size full(0/1)
   for ((r = 1; r <= runs; r++)); do
     run_scanner "$size" "$label"
     if [[ -n "$alt_opts" ]]; then
-      run_scanner "$size" "$label" scanner2 "$java_opts $alt_opts"
+      run_scanner "$size" "$label" scanner2 "$alt_opts"
     fi
     if [[ $full -eq 1 ]]; then
       run_yara_pipeline "$size" "$label"

@@ -19,6 +19,7 @@ public final class ScannerCli implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
+    RulesLoading.prefetch(args);
     System.exit(newCommandLine().execute(args));
   }
 
