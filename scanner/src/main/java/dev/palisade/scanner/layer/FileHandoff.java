@@ -22,7 +22,7 @@ public final class FileHandoff {
   public static final int DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 
   /** File bodies waiting for a helper, in bytes, at most. */
-  public static final long DEFAULT_CAPACITY_BYTES = 32L * 1024 * 1024;
+  public static final long DEFAULT_CAPACITY_BYTES = 16L * 1024 * 1024;
 
   /** One handed-off file: its layer's walk, what the tar header said, its bytes, its place in the layer. */
   record Task(LayerScanner.Walk owner, FileContext file, byte[] bytes, long ordinal) {}
