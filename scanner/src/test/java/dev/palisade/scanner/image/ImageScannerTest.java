@@ -39,8 +39,8 @@ class ImageScannerTest {
 
   @Test
   void minerHiddenInAJarInsideAJarIsFound() throws Exception {
-    byte[] inner = zip("conf/pool.json", Samples.minerConfig());
-    byte[] outer = zip("BOOT-INF/lib/inner.jar", inner);
+    byte[] inner = Samples.zip("conf/pool.json", Samples.minerConfig());
+    byte[] outer = Samples.zip("BOOT-INF/lib/inner.jar", inner);
     ScanReport report = scan(new OciLayoutBuilder().layer(new TarBuilder().file("app/app.jar", outer).build(), Compression.GZIP));
     assertEquals(ScanStatus.FINDINGS, report.status());
     assertTrue(!at(report, "app/app.jar!/BOOT-INF/lib/inner.jar!/conf/pool.json").isEmpty(), report.findings().toString());
@@ -152,15 +152,5 @@ class ImageScannerTest {
     ScanReport report = scan(new OciLayoutBuilder().layer(perl, Compression.GZIP).layer(link, Compression.GZIP));
     assertEquals(ScanStatus.CLEAN, report.status(), report.findings().toString());
     assertEquals(List.of(), report.findings());
-  }
-
-  private static byte[] zip(String name, byte[] content) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(out)) {
-      zip.putNextEntry(new ZipEntry(name));
-      zip.write(content);
-      zip.closeEntry();
-    }
-    return out.toByteArray();
   }
 }

@@ -16,13 +16,10 @@ import dev.palisade.scanner.fixtures.OciLayoutBuilder.Compression;
 import dev.palisade.scanner.fixtures.Samples;
 import dev.palisade.scanner.fixtures.TarBuilder;
 import dev.palisade.scanner.image.ImageScanner;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +45,7 @@ class FileHandoffTest {
       } else if (i % 151 == 7) {
         tar.file(name + ".bin", filler(random, 150_000));
       } else if (i == 333) {
-        tar.file(name + ".jar", zip("conf/pool.json", Samples.minerConfig()));
+        tar.file(name + ".jar", Samples.zip("conf/pool.json", Samples.minerConfig()));
       } else {
         tar.file(name + ".txt", filler(random, random.nextInt(20_000)));
       }
@@ -124,15 +121,5 @@ class FileHandoffTest {
       bytes[i] = (byte) ('a' + random.nextInt(26));
     }
     return bytes;
-  }
-
-  private static byte[] zip(String name, byte[] content) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(out)) {
-      zip.putNextEntry(new ZipEntry(name));
-      zip.write(content);
-      zip.closeEntry();
-    }
-    return out.toByteArray();
   }
 }
