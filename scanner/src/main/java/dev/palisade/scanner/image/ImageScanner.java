@@ -25,7 +25,6 @@ import dev.palisade.scanner.layer.LayerResult;
 import dev.palisade.scanner.layer.LayerScanner;
 import dev.palisade.scanner.layer.LayerTimeline;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -2,6 +2,7 @@ package dev.palisade.scanner.layer;
 
 import dev.palisade.scanner.detect.FileContext;
 import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
 
 /**
  * Lets scan threads that have no layer left scan files of the layers still being read.
@@ -101,26 +102,12 @@ public final class FileHandoff {
    * the tasks write, so they must all be done; an interrupt is kept for the caller to see.
    */
   void awaitAll(LayerScanner.Walk owner) {
-    boolean interrupted = false;
-    while (true) {
-      Task task;
-      synchronized (this) {
-        while (owner.outstanding > 0 && tasks.isEmpty()) {
-          try {
-            wait();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-        if (owner.outstanding == 0) {
-          break;
-        }
-        task = take();
+    try {
+      if (runTasksUntil(() -> owner.outstanding == 0, false)) {
+        Thread.currentThread().interrupt();
       }
-      task.owner().scanHandedOff(task);
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+    } catch (InterruptedException e) {
+      throw new AssertionError("not interruptible", e);
     }
   }
 
@@ -145,23 +132,40 @@ public final class FileHandoff {
       helpers++;
     }
     try {
-      while (true) {
-        Task task;
-        synchronized (this) {
-          while (tasks.isEmpty()) {
-            if (unfinishedLayers <= 0) {
-              return;
-            }
-            wait();
-          }
-          task = take();
-        }
-        task.owner().scanHandedOff(task);
-      }
+      runTasksUntil(() -> unfinishedLayers <= 0, true);
     } finally {
       synchronized (this) {
         helpers--;
       }
+    }
+  }
+
+  /**
+   * Scans queued files, of any layer, until {@code done} holds (checked under this monitor),
+   * waiting while the queue is empty. Returns whether an interrupt was swallowed, which happens
+   * only when not {@code interruptible}.
+   */
+  private boolean runTasksUntil(BooleanSupplier done, boolean interruptible) throws InterruptedException {
+    boolean interrupted = false;
+    while (true) {
+      Task task;
+      synchronized (this) {
+        while (!done.getAsBoolean() && tasks.isEmpty()) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            if (interruptible) {
+              throw e;
+            }
+            interrupted = true;
+          }
+        }
+        if (done.getAsBoolean()) {
+          return interrupted;
+        }
+        task = take();
+      }
+      task.owner().scanHandedOff(task);
     }
   }
 }

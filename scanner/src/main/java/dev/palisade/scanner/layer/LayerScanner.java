@@ -42,13 +42,11 @@ public final class LayerScanner {
   /** Incompletes about the layer as a whole sort after those about its files. */
   private static final long LAYER_ORDINAL = Long.MAX_VALUE;
 
-  private final Detector detector;
   private final ScanLimits limits;
   /** Each thread's content scanner: it holds a 64 KiB buffer, too much to make per file. */
   private final ThreadLocal<ThreadScanning> scanning;
 
   public LayerScanner(Detector detector, ScanLimits limits) {
-    this.detector = detector;
     this.limits = limits;
     this.scanning = ThreadLocal.withInitial(() -> new ThreadScanning(detector, limits));
   }
@@ -103,22 +101,6 @@ public final class LayerScanner {
         compressed, uncompressed, entries);
     return new LayerResult(summary, collector.entries, collector.findings, collector.incompleteInOrder(),
         collector.dropped);
-  }
-
-  /** Scans a file another thread read and handed off; runs on whichever thread took it. */
-  private void scanHandedOff(FileHandoff.Task task, Walk owner) {
-    ThreadScanning mine = scanning.get();
-    mine.sink.target(owner.collector, task.ordinal());
-    try {
-      mine.content.scanFile(task.file(), new ByteArrayInputStream(task.bytes()), 0);
-    } catch (IOException | RuntimeException e) {
-      // The bytes are in memory, so this is a fault of the scanner, not of the layer: still, the
-      // file was not fully scanned, and saying so is what matters.
-      owner.collector.incomplete(task.ordinal(), "file-unreadable", task.file().path(),
-          "file could not be scanned: " + describe(e));
-    } finally {
-      owner.handoff.finished(task);
-    }
   }
 
   /** One layer's tar walk: which files it scans itself and which it hands off. */
@@ -179,8 +161,20 @@ public final class LayerScanner {
       mine.content.scanFile(file, body, 0);
     }
 
+    /** Scans a file this walk handed off; runs on whichever thread took it. */
     void scanHandedOff(FileHandoff.Task task) {
-      LayerScanner.this.scanHandedOff(task, this);
+      ThreadScanning mine = scanning.get();
+      mine.sink.target(collector, task.ordinal());
+      try {
+        mine.content.scanFile(task.file(), new ByteArrayInputStream(task.bytes()), 0);
+      } catch (IOException | RuntimeException e) {
+        // The bytes are in memory, so this is a fault of the scanner, not of the layer: still, the
+        // file was not fully scanned, and saying so is what matters.
+        collector.incomplete(task.ordinal(), "file-unreadable", task.file().path(),
+            "file could not be scanned: " + describe(e));
+      } finally {
+        handoff.finished(task);
+      }
     }
 
     void awaitHandedOff() {
